@@ -1,0 +1,38 @@
+"""Extraction stage: a normalised Document -> an Extraction (header, jurisdiction, assignments, mentions)."""
+
+from __future__ import annotations
+
+from kg.extract.assignments import extract_assignments
+from kg.extract.entities import extract_mentions
+from kg.extract.header import extract_header
+from kg.extract.jurisdiction import infer_jurisdiction
+from kg.models import Document, Extraction
+
+__all__ = ["extract_document"]
+
+
+def extract_document(doc: Document) -> Extraction:
+    """Run every extractor over one document, in dependency order.
+
+    The header feeds the jurisdiction; the assignments' units feed the mentions (every unit named
+    in a 牵头/配合 column is an agency); the jurisdiction's region code decides which short
+    place names (北仑, 镇海) count as places.
+    """
+    from kg.resolve import document_aliases, resolve_entities
+
+    header = extract_header(doc.text)
+    jurisdiction, code = infer_jurisdiction(
+        doc.text, index_no=header.index_no, publisher=header.publisher, title=header.title
+    )
+    assignments = extract_assignments(doc.text)
+    mentions = extract_mentions(doc.text, assignments, jurisdiction_code=code)
+    entities = resolve_entities(mentions, jurisdiction=jurisdiction, aliases=document_aliases(doc.text))
+    return Extraction(
+        doc=doc.name,
+        header=header,
+        jurisdiction=jurisdiction,
+        jurisdiction_code=code,
+        assignments=assignments,
+        mentions=mentions,
+        entities=entities,
+    )

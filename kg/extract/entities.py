@@ -1,0 +1,335 @@
+"""Typed name mentions (agencies, roads, rail lines, housing programmes, places, projects): text -> Mentions.
+
+Names are found by suffix grammars: a suffix (路, 大道, 号线, 局, 街道, 公园 ...) anchors a match,
+the name extends left until a boundary word (see ``lexicon.left_start``), and qualifiers on the
+right (phase 一期, section 西段, a range in parentheses, a work suffix 拓宽改造工程) are kept.
+Candidates from all grammars compete; the longest wins, units named in assignments first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from kg.extract.lexicon import AGENCY_WORDS, HAN, PHASE, PROJECT_WORDS, RANGE, left_start
+from kg.extract.units import AGENCY_SUFFIX, is_collective
+from kg.models import Assignment, Mention
+
+__all__ = ["extract_mentions"]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    type: str
+    priority: int  # units from assignment columns (9) beat everything; otherwise longest first
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+# --- roads and rail --------------------------------------------------------------------------
+
+_SECTION = r"(?:[东南西北中]段|[东南西北]延(?:伸段)?|延伸段|支线)"
+_WORK = (
+    r"(?:(?:拓宽|提升|改造|重建|新建|改建|扩建|迁建|大修|整治|综合整治|快速化|道路|提升改造|拓宽改造|改造提升|及接线|接线)*工程"
+    r"|改建[一二三四五六七八九十]+期|及接线段|接线段|道路段|路段)"
+)
+_ROAD_SUFFIX = (
+    r"(?:快速路|高速公路|高速复线|高速(?![0-9]|发展|增长|运转|公路|铁路)|复线|国道|省道|县道|大道|公路|大桥|隧道|通道|互通|立交"
+    r"|(?<![电之思道线出套水网陆门进半通销铁山林田车航海])路(?![网线径面灯况演子])|(?<![大天石栈立])桥(?![梁头])"
+    r"|(?<![老商步行大]{2})街(?![道区巷头景])|(?<=[至\-])[^\W\d_]{1,6}线(?=[至\-(])|(?<=[^\W\d_]{2})(?:风情|环湖|旅游|沿江|沿海)线)"
+)
+_ROAD = re.compile(
+    rf"{_ROAD_SUFFIX}(?:{_ROAD_SUFFIX}|[{HAN}]{{1,3}}段(?={PHASE})|{PHASE}|{_SECTION}|{RANGE}|{_WORK})*"
+)
+_ROUTE_PAIR = re.compile(rf"([{HAN}]{{2,4}}线)至([{HAN}]{{2,4}}线)")
+_RAIL = re.compile(
+    rf"(?:(?:城市轨道交通|轨道交通|地铁|市域铁路|城际铁路)?[0-9]{{1,2}}号线(?:{PHASE}|延伸段|支线)?(?:工程)?)"
+    rf"|(?:铁路|城际铁路|城际|高铁)(?:{PHASE})?"
+)
+_ROAD_GENERIC = {
+    "道路", "公路", "马路", "支路", "干路", "大道", "大桥", "隧道", "通道", "快速路", "高速", "高速公路", "国道", "省道",
+    "步行街", "商业街", "老街", "绿道", "断头路", "精品路", "示范路", "互通", "立交", "复线", "城市道路", "农村公路",
+}
+
+
+def _road_candidates(text: str) -> Iterator[_Candidate]:
+    for m in _ROAD.finditer(text):
+        start = left_start(text, m.start())
+        # a district before a road name belongs to the place (镇海区余汶线 -> 余汶线)
+        head = re.match(rf"[{HAN}]{{2,4}}[区县市](?=[{HAN}]{{2}})", text[start : m.start()])
+        if head:
+            start += head.end()
+        size = m.start() - start
+        if size < 1 or (m.group()[0] in "路街桥" and size < 2):
+            continue
+        yield _Candidate(start, m.end(), "Road", 2)
+    for m in _ROUTE_PAIR.finditer(text):
+        yield _Candidate(m.start(1), m.end(1), "Road", 2)
+        yield _Candidate(m.start(2), m.end(2), "Road", 2)
+
+
+def _rail_candidates(text: str) -> Iterator[_Candidate]:
+    for m in _RAIL.finditer(text):
+        start = m.start()
+        if not re.match(r"(?:城市轨道交通|轨道交通|地铁|市域铁路|城际铁路|[0-9])", m.group()):
+            start = left_start(text, m.start(), max_len=10)
+            if m.start() - start < 2:
+                continue
+        yield _Candidate(start, m.end(), "RailLine", 3)
+
+
+# --- housing programmes ----------------------------------------------------------------------
+
+_HOUSING = re.compile(
+    r"“?(?:配租型|配售型)”?保障性住房|保障性租赁住房|保障性住房|公共租赁住房|公租房|廉租房|经济适用房|共有产权房|"
+    r"人才安居专用房|人才安居房|人才公寓|青年公寓|棚户区改造|城中村综合改造|城中村改造|老旧小区综合改造|老旧小区改造|老旧小区|"
+    r"未来社区|完整社区|未来乡村|(?:既有(?:多层)?住宅(?:小区)?)?加装电梯|加装既有住宅电梯|三改一拆|危旧房改造"
+)
+
+
+def _housing_candidates(text: str) -> Iterator[_Candidate]:
+    for m in _HOUSING.finditer(text):
+        yield _Candidate(m.start(), m.end(), "HousingProgramme", 5)
+
+
+# --- agencies --------------------------------------------------------------------------------
+
+_AGENCY_NOT = re.compile(
+    r"(?:办公$|办理|办事|办学|举办|承办|开办|创办|兴办|督办|帮办|代办|快办|专办|包办|中心村|中心城|中心区|中心粮库|局面|格局|"
+    r"布局|大局|当局|结局|开局|全局|变局|新局|委托|委员$|部分|部署|内部|外部|全部|局部|干部|总部|俱乐部|工作部|事业部|营业部|"
+    r"项目部|场所|住所|所有|所在|所属|业委|居委|村委|主管部|^[部局委办所站队院]|剩余部)"
+)
+_AGENCY_CENTER_OK = re.compile(
+    r"(?:管理|服务|建设管理|发展服务|数据服务|指导|交易|调度|指挥|监测|执法|保障|救助|登记|征收|事务|信息|研究|检测|监督|"
+    r"公建|营商|政务|便民|养护|创新|研发|技术|培训|实训|应急|急救)中心$"
+)
+_AGENCY_PREFIX = re.compile(
+    r"(?:中国|国家|开发区|高新区|经开区|保税区|(?<![城都地社园景校港辖片小省市县区山新])[区市县省])"
+)
+
+
+def _agency_start(text: str, anchor: int) -> int | None:
+    start = left_start(text, anchor, max_len=22, allowed=AGENCY_WORDS)
+    # an administrative prefix inside the window starts the name (开启区人民医院 -> 区人民医院)
+    prefix = _AGENCY_PREFIX.search(text, start, anchor)
+    if prefix and prefix.start() > start and text[prefix.start() - 1] != "团":
+        start = prefix.start()
+    # two agencies written back to back (区教育局卫健局): the second starts after the first's suffix
+    for k in range(start, anchor - 1):
+        if text[k] in "局委办" and k - start >= 1:
+            start = k + 1
+    return start if anchor > start else None
+
+
+def _agency_name_ok(name: str) -> bool:
+    if len(name) < 3 or len(name) > 30 or re.search(r"[0-9]", name):
+        return False
+    if _AGENCY_NOT.search(name) and not name.endswith(("研究所", "派出所")):
+        return False
+    return not (name.endswith("中心") and not _AGENCY_CENTER_OK.search(name))
+
+
+def _agency_candidates(text: str) -> Iterator[_Candidate]:
+    for m in re.finditer(AGENCY_SUFFIX, text):
+        start = _agency_start(text, m.start())
+        if start is not None and _agency_name_ok(text[start : m.end()]):
+            yield _Candidate(start, m.end(), "Agency", 4)
+
+
+# --- places ----------------------------------------------------------------------------------
+
+_REGIONS: list[tuple[re.Pattern[str], dict[str, tuple[str, ...]]]] = []
+
+
+def _region_table() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """One regex of every GB/T 2260 name and short name, and the codes each name stands for."""
+    if not _REGIONS:
+        from kg.regions import all_regions, short_name
+
+        codes: dict[str, list[str]] = {}
+        for region in all_regions():
+            if len(region.name) < 2 or region.name.startswith(("市辖", "省直辖", "自治区直辖")):
+                continue
+            codes.setdefault(region.name, []).append(region.code)
+            short = short_name(region.name)
+            if short != region.name:
+                codes.setdefault(short, []).append(region.code)
+        names = sorted(codes, key=lambda n: (-len(n), n))
+        _REGIONS.append((re.compile("|".join(map(re.escape, names))), {k: tuple(v) for k, v in codes.items()}))
+    return _REGIONS[0]
+
+
+def _region_candidates(text: str, jurisdiction_code: str | None) -> Iterator[_Candidate]:
+    """Administrative areas by full or short name; a county's short name only in its own city."""
+    pattern, codes = _region_table()
+    city = jurisdiction_code[:4] if jurisdiction_code else None
+    for m in pattern.finditer(text):
+        found = codes[m.group()]
+        full = m.group().endswith(("省", "市", "区", "县", "州", "旗", "盟"))
+        county = all(not c.endswith("00") for c in found)
+        if county and not full and not (city and any(c.startswith(city) for c in found)):
+            continue
+        yield _Candidate(m.start(), m.end(), "Place", 3)
+
+
+_PLACE_SUFFIX = re.compile(
+    r"(?:街道|社区|片区|新城|区块|地块|港区|工业园区|园区|产业园|科技园|科创区|度假区|先导区|小镇|开发区|高新区|保税区|镇|乡|村)"
+    r"(?!办|党|委|居委|政府|级|民|集体|庄|干部|书记)"
+)
+_PLACE_MAX = {"镇": 3, "乡": 3, "村": 3, "街道": 4, "社区": 4}
+_PLACE_GENERIC_HEAD = re.compile(
+    r"^(?:重点|重大|重要|更新|相关|各|全域|全|城市|城镇|农村|乡村|行政|美丽|未来|低碳|工业|旅游|科创|智能|示范|试点|特色|"
+    r"省级|市级|区级|新建|河湖|田园|小微|老旧|垃圾分类|完整|单点|清廉|水美|科学家|乡镇|镇街|街道)"
+)
+_ADMIN_SPLIT = re.compile(rf"^([{HAN}]{{2,4}}(?:街道|镇|乡))([{HAN}]{{2,4}}(?:社区|村))$")
+
+
+def _place_candidates(text: str) -> Iterator[_Candidate]:
+    for m in _PLACE_SUFFIX.finditer(text):
+        start = left_start(text, m.start(), max_len=10)
+        name = text[start : m.start()]
+        if len(name) < 2 or len(name) > _PLACE_MAX.get(m.group(), 10):
+            continue
+        if _PLACE_GENERIC_HEAD.match(name) or re.search(r"[0-9]", name):
+            continue
+        split = _ADMIN_SPLIT.match(text[start : m.end()])
+        if split:  # 蛟川街道青枫社区 -> 蛟川街道 + 青枫社区
+            yield _Candidate(start, start + len(split.group(1)), "Place", 1)
+            yield _Candidate(start + len(split.group(1)), m.end(), "Place", 1)
+            continue
+        yield _Candidate(start, m.end(), "Place", 1)
+
+
+# --- projects --------------------------------------------------------------------------------
+
+_PROJECT_SUFFIX = (
+    r"(?:公园|工程|项目|大厦|基地|展示园|博物馆|体育馆|图书馆|美术馆|纪念馆|文化馆|会客厅(?:示范点)?|敬老院|养老院|"
+    r"颐养中心|康养中心|医疗中心|文化中心|活动中心|健身中心|科创中心|综合体|广场|湿地|景区|管廊|食堂|停车场|堆场|"
+    r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|大学|商业街|酒店|"
+    r"陵园|采石场|展览温室|驿站|司机之家|邻里中心|专管|安置房|物流基地|总部基地)"
+)
+_PROJECT = re.compile(rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE})?")
+_PROJECT_GENERIC_HEAD = re.compile(
+    r"^(?:重大|重点|示范|民生|借款|住宅|商品房|开发|在建|相关|有关|各类|各项|部分|全部|配套|基础设施|城市更新|更新|"
+    r"改造|提升|工程|项目|安全|监控|智能|专项|试点|两重|两新|超规模|危大|房屋|市政|公共|收益|良心|实事|产业|招商|投资|"
+    r"优质|高质量|房地产|社会|政府|国家|省级|市级|区级|县级|本地|当地|居家|社区|农村|城市|城乡|口袋|体育|街道|乡村|"
+    r"托育|养老|文化|城镇|生活|污水|雨污|垃圾|数字|湿地|新时代|标准化)"
+)
+
+
+def _project_candidates(text: str) -> Iterator[_Candidate]:
+    for m in _PROJECT.finditer(text):
+        start = left_start(text, m.start(), allowed=PROJECT_WORDS)
+        name = text[start : m.start()]
+        if len(name) < 2 or _PROJECT_GENERIC_HEAD.match(name):
+            continue
+        yield _Candidate(start, m.end(), "Project", 1)
+
+
+# --- lists, units and selection --------------------------------------------------------------
+
+_LIST = re.compile(
+    rf"((?:[{HAN}A-Za-z0-9#\-]{{2,16}}、)+[{HAN}A-Za-z0-9#\-]{{2,16}})等(?:[{HAN}]{{0,4}}?)(片区|区块|地块)"
+)
+
+
+def _list_candidates(text: str) -> Iterator[_Candidate]:
+    """Names coordinated under a head noun: ``A、B、C等重点片区`` makes A, B and C places."""
+    for m in _LIST.finditer(text):
+        pos = m.start(1)
+        for k, item in enumerate(m.group(1).split("、")):
+            start = left_start(text, pos + len(item)) if k == 0 else pos
+            if pos + len(item) - start >= 2:
+                yield _Candidate(start, pos + len(item), "Place", 6)
+            pos += len(item) + 1
+
+
+def _unit_candidates(text: str, assignments: Iterable[Assignment]) -> Iterator[_Candidate]:
+    """Every unit named in an assignment is an agency (a named 街道/社区/镇 is a place)."""
+    for a in assignments:
+        for unit in a.lead + a.support:
+            pos = text.find(unit, a.start, a.end + 1)
+            if pos >= 0:
+                place = re.search(r"(?:街道|社区|镇|乡)$", unit) and not is_collective(unit)
+                yield _Candidate(pos, pos + len(unit), "Place" if place else "Agency", 9)
+
+
+def _select(candidates: Iterable[_Candidate]) -> list[_Candidate]:
+    """Assignment units first, then longest first (ties: priority, position); no overlaps."""
+    chosen: list[_Candidate] = []
+    taken: set[int] = set()
+    ordered = sorted(set(candidates), key=lambda c: (c.priority < 9, -c.length, -c.priority, c.start, c.type))
+    for c in ordered:
+        span = range(c.start, c.end)
+        if any(i in taken for i in span):
+            continue
+        taken.update(span)
+        chosen.append(c)
+    return sorted(chosen, key=lambda c: (c.start, c.end))
+
+
+def _derived(surface: str, c: _Candidate) -> Iterator[Mention]:
+    """A name with a range in parentheses is also listed without it; its endpoints are roads or places."""
+    m = re.search(r"\(([^()]{1,16})[-—~至]([^()]{1,16})\)", surface)
+    if not m:
+        return
+    if m.start() >= 2:
+        yield Mention(surface[: m.start()], c.type, c.start, c.start + m.start())
+    if c.type != "Road":
+        return
+    for g in (1, 2):
+        endpoint = m.group(g)
+        if re.search(r"(?:江|河|湖|溪|海|段)$", endpoint) or len(endpoint) < 2:
+            continue  # rivers are not entities; "X段" is a section, not a road
+        etype = "Place" if re.search(r"(?:村|镇|乡|社区|街道)$", endpoint) else "Road"
+        yield Mention(endpoint, etype, c.start + m.start(g), c.start + m.end(g))
+
+
+def _clean(surface: str) -> str:
+    return surface.replace("“", "").replace("”", "").replace('"', "").strip("-·")
+
+
+def _quoted(text: str, c: _Candidate) -> bool:
+    """A name wrapped whole in quotes is a brand or campaign (“七彩惠民路”), not a thing."""
+    return c.start > 0 and text[c.start - 1] == "“" and text[c.end : c.end + 1] == "”"
+
+
+def extract_mentions(
+    text: str, assignments: Iterable[Assignment] = (), *, jurisdiction_code: str | None = None
+) -> tuple[Mention, ...]:
+    """Typed name mentions in text order (one per occurrence).
+
+    Args:
+        text: normalised document text.
+        assignments: the document's assignments; their units are agencies (or places).
+        jurisdiction_code: the document's GB/T 2260 code; short county names (北仑) count as
+            places only inside this city.
+
+    >>> [(m.text, m.type) for m in extract_mentions("加快建设中官路(金川路-镇骆东路)拓宽改造工程。")]
+    [('中官路(金川路-镇骆东路)拓宽改造工程', 'Road'), ('中官路', 'Road'), ('金川路', 'Road'), ('镇骆东路', 'Road')]
+    """
+    candidates: list[_Candidate] = []
+    for finder in (_road_candidates, _rail_candidates, _housing_candidates, _agency_candidates,
+                   _place_candidates, _project_candidates, _list_candidates):
+        candidates.extend(finder(text))
+    candidates.extend(_region_candidates(text, jurisdiction_code))
+    candidates.extend(_unit_candidates(text, assignments))
+    mentions: list[Mention] = []
+    for c in _select(candidates):
+        surface = _clean(text[c.start : c.end])
+        if len(surface) < 2 or (c.priority < 9 and _quoted(text, c)):
+            continue
+        if c.type == "Road" and surface in _ROAD_GENERIC:
+            continue
+        if c.type == "Agency" and c.priority < 9 and is_collective(surface):
+            continue
+        mentions.append(Mention(surface, c.type, c.start, c.end))
+        mentions.extend(_derived(surface, c))
+    return tuple(mentions)
+
+

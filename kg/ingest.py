@@ -1,0 +1,559 @@
+"""Paths on disk -> RawDocument (find files, detect encoding, extract HTML body text)."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from kg.errors import DecodeError, EmptyDocumentError, InputError, UnsupportedFormatError
+from kg.models import RawDocument
+
+__all__ = ["SUPPORTED_SUFFIXES", "find_documents", "read_document", "detect_encoding", "html_to_text"]
+
+#: File extensions read by the tool (compared case-insensitively), mapped to RawDocument.format.
+SUPPORTED_SUFFIXES: dict[str, str] = {".txt": "txt", ".html": "html", ".htm": "html"}
+
+_TRY = "re-save the file as UTF-8 text"
+
+# --------------------------------------------------------------------------- finding files
+
+
+def find_documents(paths: Iterable[Path]) -> list[Path]:
+    """List the documents named by ``paths``: files as given, folders searched recursively.
+
+    Inside folders only ``.txt``, ``.html`` and ``.htm`` files are kept (any case) and hidden
+    entries (names starting with ``.``) are skipped. A file named explicitly is returned whatever
+    its extension, and so is a path that does not exist, so that :func:`read_document` reports it.
+
+    Args:
+        paths: files and folders.
+
+    Returns:
+        The documents, sorted and without duplicates.
+    """
+    found: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        if not path.is_dir():
+            found.add(path)
+            continue
+        # os.walk does not follow symlinked folders, so a link loop cannot recurse forever.
+        for root, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                candidate = Path(root, name)
+                if (
+                    not name.startswith(".")
+                    and candidate.suffix.lower() in SUPPORTED_SUFFIXES
+                    and candidate.is_file()
+                ):
+                    found.add(candidate)
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_document(path: Path) -> RawDocument:
+    """Read one ``.txt`` or ``.html`` file, detecting its encoding.
+
+    Args:
+        path: the file.
+
+    Returns:
+        The decoded text (HTML reduced to its body text) with the encoding and format.
+
+    Raises:
+        UnsupportedFormatError: the extension is not ``.txt``, ``.html`` or ``.htm``.
+        EmptyDocumentError: the file is empty, only whitespace, or an HTML page without body text.
+        DecodeError: the file is binary or not UTF-8, GB18030/GBK or Big5 text.
+        InputError: the path is missing, a folder, or cannot be read.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(
+            path, "is a folder, not a file; name a file, or let find_documents search the folder"
+        )
+    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        suffix = path.suffix or "(none)"
+        raise UnsupportedFormatError(
+            path, f"unsupported file type {suffix!r}; convert it to .txt or .html (read: .htm, .html, .txt)"
+        )
+    data = _read_bytes(path)
+    if not data:
+        raise EmptyDocumentError(path, "file is empty (0 bytes); check the download or remove the file")
+    text, encoding = detect_encoding(data, path=path, html=fmt == "html")
+    if fmt == "html":
+        text = html_to_text(text)
+        if not text.strip(_BLANK):
+            raise EmptyDocumentError(
+                path,
+                "no body text left after removing scripts, styles and navigation; "
+                "check that the page is not a redirect or a script-rendered shell",
+            )
+    else:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip(_BLANK):
+            raise EmptyDocumentError(
+                path, "file holds only whitespace; check the download or remove the file"
+            )
+    return RawDocument(path=path, name=path.name, text=text, encoding=encoding, format=fmt)
+
+
+_BLANK = " \t\n\r\f\v\u00a0\u3000\u200b\u200c\u200d\ufeff"
+
+
+def _read_bytes(path: Path) -> bytes:
+    """Read the file's bytes, turning OSError into InputError with a reason and a remedy."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(path, "no such file; check the path") from exc
+    except IsADirectoryError as exc:
+        raise InputError(path, "is a folder, not a file; name a file inside it") from exc
+    except PermissionError as exc:
+        raise InputError(path, "permission denied; check that the file is readable") from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(path, f"cannot read the file ({reason}); check the path and the file") from exc
+
+
+# --------------------------------------------------------------------------- encodings
+
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    # (bom, codec to decode the rest, name reported); UTF-32 before UTF-16 as FF FE is a prefix.
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+)
+
+# Control characters other than tab, newlines, form feed and escape: rare in text, common in binaries.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b") + b"\x7f"
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_SAMPLE = 8192
+_MAX_CONTROL_SHARE = 0.1
+
+# A few hundred of the most frequent characters of (government) Chinese, simplified then the
+# traditional forms that differ. Text decoded with the right codec hits them far more often
+# than mojibake from the wrong one (GB18030 and Big5 both decode most Big5/GBK byte pairs).
+_COMMON_CHARS = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说"
+    "产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使"
+    "点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明"
+    "看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料"
+    "象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指"
+    "几九区强放决西被干做必战先回则任取据处府研务局委镇街县市省乡村办室厅司署科站院校医保险税财审规划"
+    "交环境卫健康教育旅游住房城改商源态急安劳信访场监督消防综执项目推落完标牵单配责报告快深升优服障济"
+    "投企善治群众领导织施"
+    "這爲個國時來們於對會發動過說產種後學經進電裏現實兩體機當點從業應開還義間樣與關線內數麼質氣變條沒"
+    "結問無軍並題黨員總設長頭資邊級圖統較將組見計別論運農幾區強決幹戰則據處務鎮縣鄉辦廳醫險稅財審規劃"
+    "環衛遊態勞訪場監綜執項標牽單責報優濟羣衆領導織為裡眾臺著"
+)
+_COMMON_RE = re.compile("[" + "".join(sorted(set(_COMMON_CHARS))) + "]")
+
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_GB_LABELS = frozenset(
+    {"gb2312", "gbk", "x-gbk", "gb18030", "cp936", "chinese", "csgb2312", "euc-cn", "gb_2312-80", "iso-ir-58"}
+)
+_BIG5_LABELS = frozenset({"big5", "big5-hkscs", "big5hkscs", "cn-big5", "x-x-big5", "csbig5", "cp950"})
+# Python's "big5" lacks the Microsoft and HKSCS additions that real Big5 files often use.
+_BIG5_CODECS = ("big5", "cp950", "big5hkscs")
+
+
+def detect_encoding(data: bytes, *, path: Path | str = "<bytes>", html: bool = False) -> tuple[str, str]:
+    """Decode ``data``, detecting the encoding; never assumes one.
+
+    Order: byte-order mark; strict UTF-8 (when non-ASCII); an HTML ``<meta charset>`` that decodes
+    strictly; GB18030 or Big5, whichever decodes strictly with more common Chinese characters;
+    charset_normalizer as a last resort.
+
+    Args:
+        data: the file content (not empty).
+        path: named in error messages.
+        html: look for a ``<meta charset>`` / ``http-equiv`` declaration.
+
+    Returns:
+        ``(text, encoding)``, e.g. ``("...", "gb18030")``; a UTF-8 BOM gives ``"utf-8-sig"``.
+
+    Raises:
+        DecodeError: binary data, or bytes no supported encoding decodes.
+
+    >>> detect_encoding("发布机构".encode("gb18030"))[1]
+    'gb18030'
+    >>> detect_encoding("發布機構".encode("big5"))[1]
+    'big5'
+    """
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            text = _try_decode(data[len(bom) :], codec)
+            if text is None:
+                raise DecodeError(path, f"has a {name} byte-order mark but does not decode as {name}; {_TRY}")
+            _check_not_binary(text, path)
+            return text, name
+    if b"\x00" in data:
+        raise DecodeError(
+            path,
+            "looks like a binary file (contains NUL bytes) or UTF-16 without a byte-order mark; "
+            "supported are .txt/.html text files in UTF-8, GB18030/GBK or Big5",
+        )
+    sample = data[:_SAMPLE]
+    if len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > _MAX_CONTROL_SHARE * len(sample):
+        raise DecodeError(path, f"looks like a binary file (mostly control bytes); {_TRY}")
+    decoded = _decode_text(data, html=html)
+    if decoded is None:
+        raise DecodeError(path, f"cannot decode the bytes as UTF-8, GB18030/GBK or Big5; {_TRY}")
+    _check_not_binary(decoded[0], path)
+    return decoded
+
+
+def _decode_text(data: bytes, *, html: bool) -> tuple[str, str] | None:
+    """Decode BOM-less bytes; None when nothing decodes."""
+    utf8 = _try_decode(data, "utf-8")
+    is_ascii = data.isascii()
+    if utf8 is not None and not is_ascii:
+        return utf8, "utf-8"  # valid non-ASCII UTF-8 is almost never an accident
+    declared = _decode_declared(data) if html else None
+    if declared is not None:
+        return declared
+    if utf8 is not None:
+        return utf8, "utf-8"
+    candidates = [(text, name) for text, name in (_decode_gb(data), _decode_big5(data)) if text is not None]
+    if candidates:
+        # max() keeps the first (GB18030) on a tie.
+        return max(candidates, key=lambda item: _score_chinese(item[0]))
+    best = from_bytes(data).best()
+    # Without a BOM or NUL bytes the data cannot be UTF-16/32, whatever the guesser says.
+    if best is None or best.encoding.startswith(("utf_16", "utf_32")):
+        return None
+    return str(best), best.encoding
+
+
+def _decode_declared(data: bytes) -> tuple[str, str] | None:
+    """Decode with the charset an HTML ``<meta>`` declares, if that decodes strictly."""
+    match = _META_CHARSET_RE.search(data[:_SAMPLE])
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    if label in _GB_LABELS:
+        text, name = _decode_gb(data)
+        return None if text is None else (text, name)
+    if label in _BIG5_LABELS:
+        text, name = _decode_big5(data)
+        return None if text is None else (text, name)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if name.startswith(("utf-16", "utf-32")):
+        return None  # a BOM-less file cannot really be UTF-16; browsers read it as UTF-8 too
+    text = _try_decode(data, name)
+    return None if text is None else (text, name)
+
+
+def _decode_gb(data: bytes) -> tuple[str | None, str]:
+    """Decode as GB18030 (a superset of GBK and GB2312)."""
+    return _try_decode(data, "gb18030"), "gb18030"
+
+
+def _decode_big5(data: bytes) -> tuple[str | None, str]:
+    """Decode as Big5, then its common extensions cp950 and Big5-HKSCS."""
+    for codec in _BIG5_CODECS:
+        text = _try_decode(data, codec)
+        if text is not None:
+            return text, codec
+    return None, "big5"
+
+
+def _try_decode(data: bytes, codec: str) -> str | None:
+    """Strictly decode, or None."""
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _check_not_binary(text: str, path: Path | str) -> None:
+    """Raise DecodeError when the decoded text is mostly control characters."""
+    sample = text[:_SAMPLE]
+    if len(_CONTROL_RE.findall(sample)) > _MAX_CONTROL_SHARE * max(len(sample), 1):
+        raise DecodeError(path, f"looks like a binary file (mostly control characters); {_TRY}")
+
+
+def _score_chinese(text: str) -> int:
+    """Count the very common Chinese characters in ``text`` (simplified or traditional).
+
+    >>> _score_chinese("发布机构") > _score_chinese("彂梾璣峔")
+    True
+    """
+    return len(_COMMON_RE.findall(text))
+
+
+# --------------------------------------------------------------------------- HTML
+
+# Elements whose content is never document text.
+_DROP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "svg", "title", "nav", "aside", "object", "canvas"}
+    | {"button", "select"}  # UI labels such as 打印本页 / 关闭窗口, drop-down site lists
+)
+# header/footer are page chrome, except inside an article/main/section (where <header> holds the title).
+_CHROME_TAGS = frozenset({"header", "footer"})
+_CONTENT_TAGS = frozenset({"article", "main", "section"})
+_NAV_ATTR_RE = re.compile(r"nav|menu|breadcrumb|footer|header|sidebar|toolbar|share|copyright", re.IGNORECASE)
+# The id/class rule is not applied to these: a <tr class="header"> is a table's heading row, and a
+# class on <body> says nothing about navigation.
+_NO_ATTR_RULE = frozenset({"html", "body", "main", "tr", "td", "th", "thead", "tbody", "tfoot"})
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source"}
+    | {"track", "wbr"}
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
+        "tbody", "thead", "tfoot", "tr", "ul", "body", "html", "br",
+    }
+)  # fmt: skip
+# Elements that start a new scope: an end tag does not close anything beyond them.
+_SCOPE_TAGS = frozenset({"table", "td", "th", "caption", "html"})
+_HTML_SPACE_RE = re.compile(r"[ \t\n\r\f]+")
+_LINE_SPACE_RE = re.compile(r"[ \t]+")
+
+
+@dataclass
+class _Table:
+    """A table being parsed: the row and cell open now."""
+
+    layout: bool = False  # holds a nested table: rendered as plain blocks, not pipe rows
+    row: list[str] | None = None
+    cell: list[str] | None = None
+
+
+@dataclass
+class _Open:
+    """An element on the open-element stack."""
+
+    tag: str
+    skip: bool
+    table: _Table | None = field(default=None)
+
+
+class _TextExtractor(HTMLParser):
+    """Collect body text: blocks on their own lines, table rows as ``| a | b |`` lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.stack: list[_Open] = []
+        self.tables: list[_Table] = []
+        self.pre = 0
+        self.at_line_start = True
+
+    # -- where text goes
+
+    def _cell(self) -> list[str] | None:
+        """The open cell of the innermost table, unless that table is a layout table."""
+        if self.tables and not self.tables[-1].layout:
+            return self.tables[-1].cell
+        return None
+
+    def _write(self, text: str) -> None:
+        cell = self._cell()
+        if cell is not None:
+            cell.append(text)
+            return
+        self.out.append(text)
+        if not text.isspace():
+            self.at_line_start = text.endswith("\n")
+
+    def _line_break(self, *, hard: bool = False) -> None:
+        """End the current line; a soft break adds nothing at the start of a line, a hard one (<br>) does."""
+        cell = self._cell()
+        if cell is not None:
+            cell.append(" ")  # a <br> or <p> inside a cell keeps the row on one line
+        elif hard or not self.at_line_start:
+            self.out.append("\n")
+            self.at_line_start = True
+
+    # -- parser callbacks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        skipping = bool(self.stack) and self.stack[-1].skip
+        if tag in _VOID_TAGS:
+            if not skipping and tag in ("br", "hr"):
+                self._line_break(hard=tag == "br")
+            return
+        self._close_implied(tag)
+        skipping = bool(self.stack) and self.stack[-1].skip
+        skip = skipping or self._is_chrome(tag, attrs)
+        entry = _Open(tag, skip)
+        self.stack.append(entry)
+        if skip:
+            return
+        if tag == "pre":
+            self.pre += 1
+        if tag == "table":
+            if self.tables and self.tables[-1].cell is not None and not self.tables[-1].layout:
+                self._to_layout(self.tables[-1])
+            self._line_break()
+            entry.table = _Table()
+            self.tables.append(entry.table)
+        elif tag == "tr" and self.tables:
+            self._end_row(self.tables[-1])
+            self.tables[-1].row = []
+        elif tag in ("td", "th") and self.tables:
+            table = self.tables[-1]
+            self._end_cell(table)
+            if table.row is None:
+                table.row = []
+            table.cell = []
+            if table.layout:
+                self._line_break()
+        elif tag in _BLOCK_TAGS:
+            self._line_break()
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            open_tag = self.stack[index].tag
+            if open_tag == tag:
+                while len(self.stack) > index:
+                    self._pop()
+                return
+            if open_tag in _SCOPE_TAGS and tag not in ("table", "tr", "td", "th", "tbody", "thead", "tfoot"):
+                return  # a stray end tag inside a cell must not close the elements around the table
+            if open_tag == "table":
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1].skip:
+            return
+        if self.pre and self._cell() is None:
+            self._write(data.replace("\r\n", "\n"))
+        else:
+            self._write(_HTML_SPACE_RE.sub(" ", data))
+
+    def close(self) -> None:
+        super().close()
+        while self.stack:
+            self._pop()
+
+    # -- structure
+
+    def _is_chrome(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        """Is the element script, style, navigation or other page chrome?"""
+        if tag in _DROP_TAGS:
+            return True
+        if tag in _CHROME_TAGS and not any(entry.tag in _CONTENT_TAGS for entry in self.stack):
+            return True
+        if tag in _NO_ATTR_RULE:
+            return False
+        return any(name in ("id", "class") and value and _NAV_ATTR_RE.search(value) for name, value in attrs)
+
+    def _close_implied(self, tag: str) -> None:
+        """Close the elements a start tag closes implicitly (an open <p>, <li>, <td>, <tr>)."""
+        if tag in ("td", "th", "tr"):
+            stops = ("tr", "table") if tag != "tr" else ("table",)
+            self._pop_to(("td", "th") if tag != "tr" else ("tr",), stops)
+        elif tag == "li":
+            self._pop_to(("li",), ("ul", "ol", "table"))
+        elif tag in ("dt", "dd"):
+            self._pop_to(("dt", "dd"), ("dl", "table"))
+        elif tag == "body":
+            self._pop_to(("head",), ("html",))
+        elif tag in _BLOCK_TAGS and self.stack and self.stack[-1].tag == "p":
+            self._pop()
+
+    def _pop_to(self, tags: tuple[str, ...], stops: tuple[str, ...]) -> None:
+        """Pop up to and including the nearest open element in ``tags``, unless a ``stops`` comes first."""
+        for index in range(len(self.stack) - 1, -1, -1):
+            open_tag = self.stack[index].tag
+            if open_tag in tags:
+                while len(self.stack) > index:
+                    self._pop()
+                return
+            if open_tag in stops:
+                return
+
+    def _pop(self) -> None:
+        entry = self.stack.pop()
+        if entry.skip:
+            return
+        tag = entry.tag
+        if tag == "pre":
+            self.pre -= 1
+        if entry.table is not None:
+            self._end_row(entry.table)
+            self.tables.remove(entry.table)
+            self._line_break()
+        elif tag in ("td", "th") and self.tables:
+            self._end_cell(self.tables[-1])
+        elif tag == "tr" and self.tables:
+            self._end_row(self.tables[-1])
+        elif tag in _BLOCK_TAGS:
+            self._line_break()
+
+    def _end_cell(self, table: _Table) -> None:
+        if table.cell is None:
+            return
+        if table.layout:
+            self._line_break()
+        elif table.row is not None:
+            table.row.append(" ".join("".join(table.cell).split()))
+        table.cell = None
+
+    def _end_row(self, table: _Table) -> None:
+        self._end_cell(table)
+        if table.row and not table.layout and any(table.row):
+            self._line_break()
+            self._write("| " + " | ".join(table.row) + " |\n")
+        table.row = None
+
+    def _to_layout(self, table: _Table) -> None:
+        """A nested table makes its parent a layout table: write its open row's cells as blocks."""
+        cells = [*(table.row or []), " ".join("".join(table.cell or []).split())]
+        table.layout = True
+        for cell in cells:
+            if cell:
+                self._line_break()
+                self._write(cell)
+        self._line_break()
+        table.row = None
+        table.cell = []
+
+
+def html_to_text(markup: str) -> str:
+    """Extract the body text of an HTML page.
+
+    Drops scripts, styles, the title and navigation (nav/header/footer/aside, and elements whose
+    id or class names a menu, breadcrumb, sidebar, ...); block elements start new lines and each
+    table row becomes one ``| cell | cell |`` line.
+
+    Args:
+        markup: the decoded HTML.
+
+    Returns:
+        The text, with at most one blank line in a row and no trailing spaces.
+
+    >>> html_to_text("<nav>首页</nav><p>总则</p><table><tr><th>序号</th><td>任务<br>内容</td></tr></table>")
+    '总则\\n| 序号 | 任务 内容 |\\n'
+    """
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    lines: list[str] = []
+    for line in "".join(parser.out).split("\n"):
+        line = _LINE_SPACE_RE.sub(" ", line).rstrip().lstrip(" \t")
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    text = "\n".join(lines).strip("\n")
+    return text + "\n" if text else ""
