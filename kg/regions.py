@@ -21,13 +21,15 @@ __all__ = [
 ]
 
 # Generic parts of a division name, longest first so 自治县 wins over 县.
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "林区", "矿区", "特区", "地区",
-             "省", "市", "区", "县", "州", "盟", "旗")
+_SUFFIXES = tuple(
+    "特别行政区 自治区 自治州 自治县 自治旗 新区 林区 矿区 特区 地区 省 市 区 县 州 盟 旗".split()
+)
 # Ethnic groups named in autonomous divisions (广西壮族自治区 -> 广西, 伊犁哈萨克自治州 -> 伊犁).
 _ETHNIC = (
-    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 "
-    "景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 "
-    "保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各"
+    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 "
+    "畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 "
+    "锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 "
+    "鄂伦春 赫哲 门巴 珞巴 基诺 各"
 ).split()
 _ETHNIC_TAIL = re.compile("(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族?$")
 
@@ -161,7 +163,8 @@ def code_from_index_no(index_no: str) -> str | None:
     if match is None:
         return None
     uscc = match.group(1)
-    total = sum(_USCC_CHARS.index(char) * weight for char, weight in zip(uscc[:17], _USCC_WEIGHTS, strict=True))
+    pairs = zip(uscc[:17], _USCC_WEIGHTS, strict=True)
+    total = sum(_USCC_CHARS.index(char) * weight for char, weight in pairs)
     if uscc[17] != _USCC_CHARS[-total % 31]:
         return None
     code = uscc[2:8]

