@@ -107,26 +107,34 @@ def _housing_candidates(text: str) -> Iterator[_Candidate]:
 
 _AGENCY_NOT = re.compile(
     r"(?:办公$|办理|办事|办学|举办|承办|开办|创办|兴办|督办|帮办|代办|快办|专办|包办|中心村|中心城|中心区|中心粮库|局面|格局|"
-    r"布局|大局|当局|结局|开局|全局|变局|新局|委托|委员$|部分|部署|内部|外部|全部|局部|干部|总部|俱乐部|工作部|事业部|营业部|"
-    r"项目部|场所|住所|所有|所在|所属|业委|居委|村委|主管部|^[部局委办所站队院]|剩余部)"
+    r"布局|大局|当局|结局|开局|全局|变局|新局|委托|委员$|部分|部署|内部|外部|全部|局部|干部|总部|俱乐部|事业部|营业部|"
+    r"项目部|场所|住所|所有|所在|所属|业委|居委|村委|主管部|^[部局委办所站队院]|剩余部|"
+    r"(?:养老|卫生|便民|照料|托育|文化|活动|健身|邻里)服务中心$)"
 )
 _AGENCY_CENTER_OK = re.compile(
     r"(?:管理|服务|建设管理|发展服务|数据服务|指导|交易|调度|指挥|监测|执法|保障|救助|登记|征收|事务|信息|研究|检测|监督|"
-    r"公建|营商|政务|便民|养护|创新|研发|技术|培训|实训|应急|急救)中心$"
+    r"公建|营商|政务|养护|创新|技术|培训|实训|应急|急救)中心$"
 )
 _AGENCY_PREFIX = re.compile(
     r"(?:中国|国家|开发区|高新区|经开区|保税区|(?<![城都地社园景校港辖片小省市县区山新])[区市县省])"
 )
 
 
-_UNIT_END = "局委办院校所司部队站心组室"
+_UNIT_END = "局委办院校所司部队站心组室学"
+
+
+def _is_prefix_region(name: str) -> bool:
+    """Full names (镇海区) and short names of provinces and cities (宁波) can start an agency name."""
+    if name.endswith(("省", "市", "区", "县")):
+        return True
+    return any(code.endswith("00") for code in _region_table()[1][name])
 
 
 def _agency_start(text: str, anchor: int) -> int | None:
     start = left_start(text, anchor, max_len=22, allowed=AGENCY_WORDS)
     # an administrative prefix inside the window starts the name (开启区人民医院 -> 区人民医院,
     # 服务宁波东方理工大学 -> 宁波东方理工大学)
-    region = _region_table()[0].search(text, start, anchor)
+    region = next((r for r in _region_table()[0].finditer(text, start, anchor) if _is_prefix_region(r.group())), None)
     prefix = _AGENCY_PREFIX.search(text, start, anchor)
     if region and (not prefix or region.start() <= prefix.start()):
         prefix = region
@@ -153,9 +161,16 @@ def _agency_name_ok(name: str) -> bool:
     return not (name.endswith("中心") and not _AGENCY_CENTER_OK.search(name))
 
 
+_PARTY_AND_GOVERNMENT = re.compile(r"([区市县省镇])委\1?政府|[区市县省镇](?:委|政府)")
+
+
 def _agency_candidates(text: str) -> Iterator[_Candidate]:
+    for m in _PARTY_AND_GOVERNMENT.finditer(text):
+        yield _Candidate(m.start(), m.end(), "Agency", 4)
     for m in re.finditer(AGENCY_SUFFIX, text):
         start = _agency_start(text, m.start())
+        if start is None and len(m.group()) >= 3 and m.group().endswith("部"):
+            start = m.start()  # the suffix is the whole name (工信部, 组织部)
         if start is not None and _agency_name_ok(text[start : m.end()]):
             yield _Candidate(start, m.end(), "Agency", 4)
 
@@ -187,17 +202,40 @@ def _region_candidates(text: str, jurisdiction_code: str | None) -> Iterator[_Ca
     """Administrative areas by full or short name; a county's short name only in its own city."""
     pattern, codes = _region_table()
     city = jurisdiction_code[:4] if jurisdiction_code else None
+    province = jurisdiction_code[:2] if jurisdiction_code else None
+    present = set(pattern.findall(text))
     for m in pattern.finditer(text):
-        found = codes[m.group()]
-        full = m.group().endswith(("省", "市", "区", "县", "州", "旗", "盟"))
-        county = all(not c.endswith("00") for c in found)
-        if county and not full and not (city and any(c.startswith(city) for c in found)):
+        name = m.group()
+        found = codes[name]
+        full = name.endswith(("省", "市", "区", "县", "州", "旗", "盟"))
+        if len(name) == 2 and name.endswith(("区", "县")):
+            continue  # 城区, 郊区, 北区, 和县: generic words more often than places
+        if not full:
+            # a short name counts for a province, for the document's own province or city,
+            # or when the text also gives the full name
+            level_ok = any(c.endswith("0000") for c in found)
+            local = any(c.startswith(city) for c in found) if city else False
+            same_province = any(c.startswith(province) and c.endswith("00") for c in found) if province else False
+            if not (level_ok or local or same_province or any(full_name in present for full_name in _full_names(found))):
+                continue
+        # the name must not be the tail of a longer word (甬江北岸 is not 江北)
+        if left_start(text, m.start(), max_len=4) < m.start():
             continue
         yield _Candidate(m.start(), m.end(), "Place", 3)
 
 
+def _full_names(codes: tuple[str, ...]) -> Iterator[str]:
+    from kg.regions import region_by_code
+
+    for code in codes:
+        region = region_by_code(code)
+        if region:
+            yield region.name
+
+
 _PLACE_SUFFIX = re.compile(
-    r"(?:街道|社区|片区|新城|区块|地块|港区|工业园区|园区|产业园|科技园|科创区|度假区|先导区|小镇|开发区|高新区|保税区|镇|乡|村)"
+    r"(?:街道|社区|片区|新城|区块|地块|港区|工业园区|园区|产业园|科技园|科创区|度假区|先导区|小镇|开发区|高新区|经开区|保税区|自贸区|"
+    r"镇|乡|村)"
     r"(?!办|党|委|居委|政府|级|民|集体|庄|干部|书记)"
 )
 _PLACE_MAX = {"镇": 3, "乡": 3, "村": 3, "街道": 4, "社区": 4}
@@ -208,13 +246,21 @@ _PLACE_GENERIC_HEAD = re.compile(
 _ADMIN_SPLIT = re.compile(rf"^([{HAN}]{{2,4}}(?:街道|镇|乡))([{HAN}]{{2,4}}(?:社区|村))$")
 
 
+_ZONES = ("高新区", "开发区", "经开区", "保税区", "自贸区")
+
+
 def _place_candidates(text: str) -> Iterator[_Candidate]:
     for m in _PLACE_SUFFIX.finditer(text):
         start = left_start(text, m.start(), max_len=10)
         name = text[start : m.start()]
+        if m.group() in _ZONES and (len(name) < 2 or left_start(text, m.start(), max_len=1) < m.start()):
+            # a zone named on its own (高新区) when no clean name precedes it
+            if left_start(text, m.start(), max_len=1) == m.start() or not name:
+                yield _Candidate(m.start(), m.end(), "Place", 1)
+                continue
         if len(name) < 2 or len(name) > _PLACE_MAX.get(m.group(), 10):
             continue
-        if _PLACE_GENERIC_HEAD.match(name) or re.search(r"[0-9]", name):
+        if _PLACE_GENERIC_HEAD.match(name) or re.match(r"[0-9]", name):
             continue
         split = _ADMIN_SPLIT.match(text[start : m.end()])
         if split:  # 蛟川街道青枫社区 -> 蛟川街道 + 青枫社区
@@ -230,11 +276,13 @@ _PROJECT_SUFFIX = (
     r"(?:公园|工程|项目|大厦|基地|展示园|博物馆|体育馆|图书馆|美术馆|纪念馆|文化馆|会客厅(?:示范点)?|敬老院|养老院|"
     r"颐养中心|康养中心|医疗中心|文化中心|活动中心|健身中心|科创中心|综合体|广场|湿地|景区|管廊|食堂|停车场|堆场|"
     r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|商业街|酒店|"
-    r"陵园|采石场|展览温室|驿站|司机之家|邻里中心|专管|安置房|物流基地|总部基地)"
+    r"陵园|采石场|展览温室|驿站|司机之家|邻里中心|专管|安置房|物流基地|总部基地|"
+    r"(?:养老|卫生|便民|照料|托育|文化|活动|健身|邻里)服务中心)"
 )
+_ROAD_END = re.compile(_ROAD.pattern + "$")
 _PROJECT = re.compile(rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE})?")
 _PROJECT_GENERIC_HEAD = re.compile(
-    r"^(?:重大|重点|示范|民生|借款|住宅|商品房|开发|在建|相关|有关|各类|各项|部分|全部|配套|基础设施|城市更新|更新|"
+    r"^(?:全国|全省|全市|全区|全县|重大|重点|示范|民生|借款|住宅|商品房|开发|在建|相关|有关|各类|各项|部分|全部|配套|基础设施|城市更新|更新|"
     r"改造|提升|工程|项目|安全|监控|智能|专项|试点|两重|两新|超规模|危大|房屋|市政|公共|收益|良心|实事|产业|招商|投资|"
     r"优质|高质量|房地产|社会|政府|国家|省级|市级|区级|县级|本地|当地|居家|社区|农村|城市|城乡|口袋|体育|街道|乡村|"
     r"托育|养老|文化|城镇|生活|污水|雨污|垃圾|数字|湿地|新时代|标准化)"
@@ -251,7 +299,7 @@ _PROJECT_NAMED = re.compile(
 
 def _project_candidates(text: str) -> Iterator[_Candidate]:
     for m in _PROJECT.finditer(text):
-        start = left_start(text, m.start(), allowed=PROJECT_WORDS)
+        start = left_start(text, m.start(), max_len=20, allowed=PROJECT_WORDS)
         verb = _PROJECT_VERB.match(text, start, m.start())
         if verb:
             start = verb.end()
@@ -259,6 +307,12 @@ def _project_candidates(text: str) -> Iterator[_Candidate]:
         if len(name) < 2 or _PROJECT_GENERIC_HEAD.match(name) or re.search(r"[0-9]+[个项批]", name):
             continue
         if m.group().startswith(("工程", "项目")) and (len(name) < 4 or not _PROJECT_NAMED.search(name)):
+            continue
+        if m.group().startswith("项目") and _ROAD_END.search(name):
+            continue  # 宏图路南延项目 names the road; the road grammar finds it
+        if m.group() == "项目" and start > 0 and text[start - 1] == "、":
+            # X、Y项目: the 项目 governs the whole list, Y is named without it
+            yield _Candidate(start, m.start(), "Project", 1)
             continue
         yield _Candidate(start, m.end(), "Project", 1)
 
@@ -275,7 +329,7 @@ def _list_candidates(text: str) -> Iterator[_Candidate]:
     for m in _LIST.finditer(text):
         pos = m.start(1)
         for k, item in enumerate(m.group(1).split("、")):
-            start = left_start(text, pos + len(item)) if k == 0 else pos
+            start = left_start(text, pos + len(item), min_len=2) if k == 0 else pos
             if pos + len(item) - start >= 2:
                 yield _Candidate(start, pos + len(item), "Place", 6)
             pos += len(item) + 1
@@ -309,6 +363,9 @@ def _derived(surface: str, c: _Candidate) -> Iterator[Mention]:
     """A name with a range in parentheses is also listed without it; its endpoints are roads or places."""
     m = re.search(r"\(([^()]{1,16})[-—~至]([^()]{1,16})\)", surface)
     if not m:
+        section = re.search(r"-([^()\-]{2,6})段$", surface)
+        if section and c.type == "Road" and not re.search(r"(?:江|河|湖|溪|海)$", section.group(1)):
+            yield Mention(section.group(1), "Road", c.start + section.start(1), c.start + section.end(1))
         return
     if m.start() >= 2:
         yield Mention(surface[: m.start()], c.type, c.start, c.start + m.start())
@@ -351,6 +408,9 @@ def extract_mentions(
         candidates.extend(finder(text))
     candidates.extend(_region_candidates(text, jurisdiction_code))
     candidates.extend(_unit_candidates(text, assignments))
+    admin_places = {
+        c.start: c for c in candidates if c.type == "Place" and re.search(r"(?:社区|村|街道|镇|乡)$", text[c.start : c.end])
+    }
     mentions: list[Mention] = []
     for c in _select(candidates):
         surface = _clean(text[c.start : c.end])
@@ -362,6 +422,10 @@ def extract_mentions(
             continue
         mentions.append(Mention(surface, c.type, c.start, c.end))
         mentions.extend(_derived(surface, c))
+        place = admin_places.get(c.start)
+        if c.type in ("Project", "Road") and place and place.end < c.end:
+            # a project named after its place also names the place (长兴社区卫生服务站)
+            mentions.append(Mention(text[place.start : place.end], "Place", place.start, place.end))
     return tuple(mentions)
 
 

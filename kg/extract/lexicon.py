@@ -76,10 +76,13 @@ def boundary_words() -> frozenset[str]:
     return frozenset(words | set(_EXTRA_BOUNDARY))
 
 
-def left_start(text: str, anchor: int, *, max_len: int = 14, allowed: frozenset[str] = NAME_WORDS) -> int:
+def left_start(
+    text: str, anchor: int, *, max_len: int = 14, allowed: frozenset[str] = NAME_WORDS, min_len: int = 0
+) -> int:
     """Start of the name that ends at ``anchor``: extend left over name characters, then cut after
     the last boundary word (a verb, adverb or function word not in ``allowed``) and drop a
-    leading count (``3个``, ``2024年``).
+    leading count (``3个``, ``2024年``). A boundary word that would leave fewer than ``min_len``
+    characters is ignored (钟包围合: 包围 is a verb, but 合 alone is no name).
 
     >>> text = "加快推进杭甬高速复线"
     >>> text[left_start(text, text.index("高速")):]
@@ -90,11 +93,12 @@ def left_start(text: str, anchor: int, *, max_len: int = 14, allowed: frozenset[
         j -= 1
     words = boundary_words()
     cut = j
+    limit = anchor - min_len
     for i in range(j, anchor):
-        if text[i] in _SINGLE and text[i] not in allowed:
+        if text[i] in _SINGLE and text[i] not in allowed and i + 1 <= limit:
             cut = max(cut, i + 1)
         for n in (2, 3, 4):
-            if i + n <= anchor:
+            if i + n <= limit:
                 w = text[i : i + n]
                 if w in words and w not in allowed:
                     cut = max(cut, i + n)
