@@ -113,7 +113,7 @@ _AGENCY_NOT = re.compile(
 )
 _AGENCY_CENTER_OK = re.compile(
     r"(?:管理|服务|建设管理|发展服务|数据服务|指导|交易|调度|指挥|监测|执法|保障|救助|登记|征收|事务|信息|研究|检测|监督|"
-    r"公建|营商|政务|养护|创新|技术|培训|实训|应急|急救)中心$"
+    r"公建|营商|政务|养护|创新|技术|培训|实训|应急)中心$"
 )
 _AGENCY_PREFIX = re.compile(
     r"(?:中国|国家|开发区|高新区|经开区|保税区|(?<![城都地社园景校港辖片小省市县区山新])[区市县省])"
@@ -234,7 +234,7 @@ def _full_names(codes: tuple[str, ...]) -> Iterator[str]:
 
 
 _PLACE_SUFFIX = re.compile(
-    r"(?:街道|社区|片区|新城|区块|地块|港区|工业园区|园区|产业园|科技园|科创区|度假区|先导区|小镇|开发区|高新区|经开区|保税区|自贸区|"
+    r"(?:街道|社区|片区|新城|区块|地块|港区|工业园区|园区|科技园|科创区|度假区|先导区|小镇|开发区|高新区|经开区|保税区|自贸区|"
     r"镇|乡|村)"
     r"(?!办|党|委|居委|政府|级|民|集体|庄|干部|书记)"
 )
@@ -275,21 +275,23 @@ def _place_candidates(text: str) -> Iterator[_Candidate]:
 _PROJECT_SUFFIX = (
     r"(?:公园|工程|项目|大厦|基地|展示园|博物馆|体育馆|图书馆|美术馆|纪念馆|文化馆|会客厅(?:示范点)?|敬老院|养老院|"
     r"颐养中心|康养中心|医疗中心|文化中心|活动中心|健身中心|科创中心|综合体|广场|湿地|景区|管廊|食堂|停车场|堆场|"
-    r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|商业街|酒店|"
+    r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|商业街|街区|酒店|"
+    r"产业园|工业园(?!区)|小微园|急救中心|"
     r"陵园|采石场|展览温室|驿站|司机之家|邻里中心|专管|安置房|物流基地|总部基地|"
     r"(?:养老|卫生|便民|照料|托育|文化|活动|健身|邻里)服务中心)"
 )
 _ROAD_END = re.compile(_ROAD.pattern + "$")
-_PROJECT = re.compile(rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE})?")
+_PROJECT = re.compile(rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE})?(?:(?<!工程)(?<!项目)(?:工程|项目))?")
+_TOWN_HEAD = re.compile(rf"[{HAN}]{{2,4}}(?:街道|镇|乡)(?=[{HAN}]{{2}})")
 _PROJECT_GENERIC_HEAD = re.compile(
     r"^(?:全国|全省|全市|全区|全县|重大|重点|示范|民生|借款|住宅|商品房|开发|在建|相关|有关|各类|各项|部分|全部|配套|基础设施|城市更新|更新|"
     r"改造|提升|工程|项目|安全|监控|智能|专项|试点|两重|两新|超规模|危大|房屋|市政|公共|收益|良心|实事|产业|招商|投资|"
     r"优质|高质量|房地产|社会|政府|国家|省级|市级|区级|县级|本地|当地|居家|社区|农村|城市|城乡|口袋|体育|街道|乡村|"
-    r"托育|养老|文化|城镇|生活|污水|雨污|垃圾|数字|湿地|新时代|标准化)"
+    r"托育|养老|文化|城镇|生活|污水|雨污|垃圾|数字|湿地|标准化)"
 )
 
 
-_PROJECT_VERB = re.compile(r"^(?:建设|新建|改建|扩建|迁建|续建|改造|提升|开工|启动|完成|推进|加快|扫尾|实施|建成|打造|开放)+")
+_PROJECT_VERB = re.compile(r"(?:建设|新建|改建|扩建|迁建|续建|改造|提升|开工|启动|完成|推进|加快|扫尾|实施|建成|打造|开放)+")
 # a 项目/工程 is a named one when its name holds a place, road or facility word, or a number
 _PROJECT_NAMED = re.compile(
     r"[0-9A-Za-z#]|[一二三四五六七八九十]期|路|桥|站|园|馆|院|校|场|厂|港|湾|山|河|湖|江|塘|城|府|苑|里|村|区|街|楼|厦|中心|基地|"
@@ -303,8 +305,13 @@ def _project_candidates(text: str) -> Iterator[_Candidate]:
         verb = _PROJECT_VERB.match(text, start, m.start())
         if verb:
             start = verb.end()
+        town = _TOWN_HEAD.match(text, start, m.start())
+        if town:  # 九龙湖镇河头勤山采石场: the town is a place of its own, the project is named without it
+            start = town.end()
         name = text[start : m.start()]
-        if len(name) < 2 or _PROJECT_GENERIC_HEAD.match(name) or re.search(r"[0-9]+[个项批]", name):
+        if len(name) < 2 and name not in ("区", "市", "县", "省"):
+            continue
+        if _PROJECT_GENERIC_HEAD.match(name) or re.search(r"[0-9]+[个项批]", name):
             continue
         if m.group().startswith(("工程", "项目")) and (len(name) < 4 or not _PROJECT_NAMED.search(name)):
             continue

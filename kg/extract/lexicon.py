@@ -62,8 +62,9 @@ PROJECT_WORDS = NAME_WORDS | frozenset(
 )
 
 _SINGLE = frozenset(w for w in _EXTRA_BOUNDARY if len(w) == 1)
+_CONNECTIVES = frozenset("和与及或")
 _LEADING_JUNK = re.compile(
-    r"(?:[0-9]+(?:\.[0-9]+)?(?:个|条|座|处|家|所|项|名|户|套|间|辆|台|万|亿|年|月|日|号|批|次|场|种|类|级|亩|米|公里|平方公里|平方米)"
+    r"(?:[0-9]+(?:\.[0-9]+)?余?(?:个|条|座|处|家|所|项|名|户|套|间|辆|台|万|亿|年|月|日|号|批|次|场|种|类|级|亩|米|公里|平方公里|平方米)"
     r"|[一二两三四五六七八九十百千万]+(?:个|条|座|处|家|所|项|批|名|户|套|次|场|种|类))+"
 )
 
@@ -96,7 +97,9 @@ def left_start(
     limit = anchor - min_len
     for i in range(j, anchor):
         if text[i] in _SINGLE and text[i] not in allowed and i + 1 <= limit:
-            cut = max(cut, i + 1)
+            # 和/与/及 join two names only when a name of two characters or more precedes (景和学校)
+            if text[i] not in _CONNECTIVES or i - max(cut, j) >= 2:
+                cut = max(cut, i + 1)
         for n in (2, 3, 4):
             if i + n <= limit:
                 w = text[i : i + n]
