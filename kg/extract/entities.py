@@ -57,6 +57,7 @@ _ROAD_GENERIC = {
 }
 
 
+_COUNTED = re.compile(r"[一两二三四五六七八九十][^一两二三四五六七八九十]?[一两二三四五六七八九十]|[一两二三四五六七八九十](?:条|个|座|处)")
 _DISTRICT_HEAD = re.compile(rf"[{HAN}]{{2,4}}[区县市](?=[{HAN}]{{2}})")
 
 
@@ -71,7 +72,7 @@ def _road_candidates(text: str) -> Iterator[_Candidate]:
     for m in _ROAD.finditer(text):
         start = _road_start(text, m.start())
         size = m.start() - start
-        if size < 1 or (m.group()[0] in "路街桥" and size < 2) or text[start] in "一两二三四五六七八九十":
+        if size < 1 or (m.group()[0] in "路街桥" and size < 2) or _COUNTED.match(text, start, m.start()):
             continue
         yield _Candidate(start, m.end(), "Road", 2)
     for m in _ROUTE_PAIR.finditer(text):
@@ -218,10 +219,13 @@ def _region_candidates(text: str, jurisdiction_code: str | None) -> Iterator[_Ca
             same_province = any(c.startswith(province) and c.endswith("00") for c in found) if province else False
             if not (level_ok or local or same_province or any(full_name in present for full_name in _full_names(found))):
                 continue
-        # the name must not be the tail of a longer word (甬江北岸 is not 江北)
-        if left_start(text, m.start(), max_len=4) < m.start():
+        # a short name must not run into a geographic word (甬江北岸 is not 江北)
+        if not full and text[m.end() : m.end() + 1] in _GEO_NEXT:
             continue
         yield _Candidate(m.start(), m.end(), "Place", 3)
+
+
+_GEO_NEXT = set("岸路街道桥湾江河湖山港口洋海滨岛溪塘浦")
 
 
 def _full_names(codes: tuple[str, ...]) -> Iterator[str]:
@@ -276,7 +280,7 @@ _PROJECT_SUFFIX = (
     r"(?:公园|工程|项目|大厦|基地|展示园|博物馆|体育馆|图书馆|美术馆|纪念馆|文化馆|会客厅(?:示范点)?|敬老院|养老院|"
     r"颐养中心|康养中心|医疗中心|文化中心|活动中心|健身中心|科创中心|综合体|广场|湿地|景区|管廊|食堂|停车场|堆场|"
     r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|商业街|街区|酒店|"
-    r"产业园|工业园(?!区)|小微园|急救中心|"
+    r"产业园|工业园(?!区)|小微园|急救中心|公寓|"
     r"陵园|采石场|展览温室|驿站|司机之家|邻里中心|专管|安置房|物流基地|总部基地|"
     r"(?:养老|卫生|便民|照料|托育|文化|活动|健身|邻里)服务中心)"
 )
@@ -295,7 +299,7 @@ _PROJECT_VERB = re.compile(r"(?:建设|新建|改建|扩建|迁建|续建|改造
 # a 项目/工程 is a named one when its name holds a place, road or facility word, or a number
 _PROJECT_NAMED = re.compile(
     r"[0-9A-Za-z#]|[一二三四五六七八九十]期|路|桥|站|园|馆|院|校|场|厂|港|湾|山|河|湖|江|塘|城|府|苑|里|村|区|街|楼|厦|中心|基地|"
-    r"管网|管廊|堤|闸|泵|库|渠|线|岸|岛|寺|宫|殿|阁|塔|亭|庄|坊|湿地"
+    r"管网|管廊|堤|闸|泵|库|渠|线|岸|岛|寺|宫|殿|阁|塔|亭|庄|坊|湿地|房|寓"
 )
 
 
@@ -350,6 +354,21 @@ def _unit_candidates(text: str, assignments: Iterable[Assignment]) -> Iterator[_
             if pos >= 0:
                 place = re.search(r"(?:街道|社区|镇|乡)$", unit) and not is_collective(unit)
                 yield _Candidate(pos, pos + len(unit), "Place" if place else "Agency", 9)
+
+
+def _short_town_candidates(text: str, candidates: list[_Candidate]) -> Iterator[_Candidate]:
+    """A town or street named in full (前江街道, 澥浦镇) is also a place under its bare name (前江, 澥浦)."""
+    stems = set()
+    for c in candidates:
+        m = re.fullmatch(rf"([{HAN}]{{2,4}})(?:街道|镇|乡)", text[c.start : c.end])
+        if c.type == "Place" and m:
+            stems.add(m.group(1))
+    if not stems:
+        return
+    pattern = re.compile("|".join(map(re.escape, sorted(stems, key=len, reverse=True))))
+    for m in pattern.finditer(text):
+        if text[m.end() : m.end() + 1] not in _GEO_NEXT:
+            yield _Candidate(m.start(), m.end(), "Place", 0)
 
 
 def _select(candidates: Iterable[_Candidate]) -> list[_Candidate]:
@@ -415,6 +434,7 @@ def extract_mentions(
         candidates.extend(finder(text))
     candidates.extend(_region_candidates(text, jurisdiction_code))
     candidates.extend(_unit_candidates(text, assignments))
+    candidates.extend(_short_town_candidates(text, candidates))
     admin_places = {
         c.start: c for c in candidates if c.type == "Place" and re.search(r"(?:社区|村|街道|镇|乡)$", text[c.start : c.end])
     }

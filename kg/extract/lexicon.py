@@ -98,7 +98,7 @@ def left_start(
     for i in range(j, anchor):
         if text[i] in _SINGLE and text[i] not in allowed and i + 1 <= limit:
             # 和/与/及 join two names only when a name of two characters or more precedes (景和学校)
-            if text[i] not in _CONNECTIVES or i - max(cut, j) >= 2:
+            if text[i] not in _CONNECTIVES or i - max(cut, j) != 1:
                 cut = max(cut, i + 1)
         for n in (2, 3, 4):
             if i + n <= limit:
