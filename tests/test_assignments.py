@@ -355,6 +355,8 @@ def test_flattened_table_followed_by_prose_with_brackets() -> None:
 def test_flattened_short_task_cell_is_not_a_header_label() -> None:
     text = cells("序号", "目标任务", "牵头单位", "配合单位", "1", "重点项目", "区发展和改革局", "各街道")
     assert rows(text) == [("重点项目", ["区发展和改革局"], ["各街道"])]
+    text = cells("目标任务", "牵头单位", "配合单位", "重点项目", "区发展和改革局", "各街道")
+    assert rows(text) == [("重点项目", ["区发展和改革局"], ["各街道"])]
 
 
 def test_flattened_header_synonyms() -> None:

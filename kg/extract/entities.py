@@ -121,7 +121,7 @@ _AGENCY_PREFIX = re.compile(
 )
 
 
-_UNIT_END = "局委办院校所司部队站心组室学"
+_UNIT_END = "局委办院校所司部队站心组室学班"
 
 
 def _is_prefix_region(name: str) -> bool:
@@ -247,6 +247,7 @@ _PLACE_GENERIC_HEAD = re.compile(
     r"^(?:重点|重大|重要|更新|相关|各|全域|全|城市|城镇|农村|乡村|行政|美丽|未来|低碳|工业|旅游|科创|智能|示范|试点|特色|"
     r"省级|市级|区级|新建|河湖|田园|小微|老旧|垃圾分类|完整|单点|清廉|水美|科学家|乡镇|镇街|街道)"
 )
+_ADMIN_INNER = re.compile(r"(?:街道|[区县市镇乡])(?=[\u4e00-\u9fff]{2})")
 _ADMIN_SPLIT = re.compile(rf"^([{HAN}]{{2,4}}(?:街道|镇|乡))([{HAN}]{{2,4}}(?:社区|村))$")
 
 
@@ -256,6 +257,11 @@ _ZONES = ("高新区", "开发区", "经开区", "保税区", "自贸区")
 def _place_candidates(text: str) -> Iterator[_Candidate]:
     for m in _PLACE_SUFFIX.finditer(text):
         start = left_start(text, m.start(), max_len=10)
+        if m.start() - start > _PLACE_MAX.get(m.group(), 10):
+            # 武侯区玉林街道: a larger unit written before the name is a place of its own
+            inner = list(_ADMIN_INNER.finditer(text, start, m.start()))
+            if inner:
+                start = inner[-1].end()
         name = text[start : m.start()]
         if m.group() in _ZONES and (len(name) < 2 or left_start(text, m.start(), max_len=1) < m.start()):
             # a zone named on its own (高新区) when no clean name precedes it
