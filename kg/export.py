@@ -22,14 +22,18 @@ def _entity_records(extraction: Extraction, doc: Document | None) -> list[dict[s
         types.setdefault(m.text, Counter())[m.type] += 1
         span = list(doc.source_span(m.start, m.end)) if doc else [m.start, m.end]
         spans.setdefault(m.text, []).append(span)
-    ids = {(surface, e.type): e.id for e in extraction.entities for surface in e.surfaces}
+    resolved = {(surface, e.type): e for e in extraction.entities for surface in e.surfaces}
     records = []
     for text, counter in types.items():
         # most frequent type; ties go to the type seen first
         best = max(counter.items(), key=lambda kv: kv[1])[0]
         record: dict[str, Any] = {"text": text, "type": best, "spans": spans[text]}
-        if (text, best) in ids:
-            record["id"] = ids[(text, best)]
+        entity = resolved.get((text, best))
+        if entity is not None:
+            record["id"] = entity.id
+            record["canonical"] = entity.name
+            if entity.collective:
+                record["collective"] = True
         records.append(record)
     return records
 

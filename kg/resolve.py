@@ -19,6 +19,7 @@ __all__ = [
     "agency_id",
     "entity_id",
     "document_aliases",
+    "contraction_aliases",
     "base_name",
     "resolve_entities",
     "link_base_entities",
@@ -301,6 +302,53 @@ def document_aliases(text: str) -> dict[str, str]:
         full = _full_from_run(match.group("run"), short.strip())
         if full:
             found.setdefault(short.strip(), full)
+    return dict(sorted(found.items()))
+
+
+_TWO_NAMES = re.compile(r"^(?P<main>[^()]{2,30})\((?P<other>[^()]{2,30})\)$")
+
+
+def contraction_aliases(names: Iterable[str], *, publisher: str | None = None) -> dict[str, str]:
+    """Short names a document uses for its own longer agency names: ``{short: full}``.
+
+    A short name is a contraction of a full name when it starts with the same character, ends
+    with the same suffix character and keeps the full name's characters in order (建设局 in
+    建设和交通管理局); only a contraction of exactly one full name counts. ``与`` and ``和`` are
+    the same connective. A publisher written as two names of one body (``A(B)``) makes B an
+    alias of A.
+
+    >>> contraction_aliases(["建设局", "建设与交通管理局"], publisher="建设和交通管理局(生态环境局)")
+    {'建设与交通管理局': '建设和交通管理局', '建设局': '建设和交通管理局', '生态环境局': '建设和交通管理局'}
+    """
+    found: dict[str, str] = {}
+    full_names = set(names)
+    if publisher:
+        two = _TWO_NAMES.match(publisher)
+        main = two.group("main") if two else publisher
+        if two:
+            found[two.group("other")] = main
+        full_names.add(main)
+    for name in sorted(full_names):
+        if name in found:
+            continue
+        same = [f for f in full_names if f != name and f.replace("与", "和") == name.replace("与", "和")]
+        if same and publisher and any(f in publisher for f in same):
+            found[name] = next(f for f in sorted(same) if f in publisher)
+            continue
+        longer = sorted(
+            f for f in full_names
+            if len(f) > len(name) and f[0] == name[0] and f[-1] == name[-1] and _in_order(name, f)
+            and f.replace("与", "和") != name.replace("与", "和")
+        )
+        if len({f.replace("与", "和") for f in longer}) == 1 and len(name) >= 3:
+            found[name] = next((f for f in longer if publisher and f in publisher), longer[0])
+    # follow chains (建设局 -> 建设与交通管理局 -> 建设和交通管理局)
+    for short, full in list(found.items()):
+        seen = {short}
+        while full in found and full not in seen:
+            seen.add(full)
+            full = found[full]
+        found[short] = full
     return dict(sorted(found.items()))
 
 

@@ -299,3 +299,16 @@ def test_resolve_entities_is_deterministic() -> None:
     assert first == resolve_entities(reversed(mentions), jurisdiction="宁波市镇海区")
     assert [e.type for e in first] == ["Agency", "HousingProgramme", "RailLine"]
     assert resolve_entities([], jurisdiction=None) == ()
+
+
+def test_contraction_aliases_link_short_and_variant_names_of_one_body():
+    from kg.resolve import contraction_aliases
+
+    found = contraction_aliases(["规划局", "规划与自然资源局"], publisher="规划和自然资源局(林业局)")
+    assert found == {"林业局": "规划和自然资源局", "规划与自然资源局": "规划和自然资源局", "规划局": "规划和自然资源局"}
+
+
+def test_contraction_aliases_refuse_ambiguous_short_names():
+    from kg.resolve import contraction_aliases
+
+    assert contraction_aliases(["交通局", "交通运输局", "交通建设局"]) == {}

@@ -73,7 +73,7 @@ def test_is_unit_name(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", "推进项目建设", "完成征迁1200户", "新建绿道8公里。", "由街道", "2024年12月底", "已完成", "建设特色小镇", "举办"],
+    ["", "推进项目建设", "完成征迁1200户", "新建绿道8公里。", "由街道", "2024年12月底", "已完成", "建设特色小镇", "举办", "市场开办"],
 )
 def test_is_not_unit_name(name: str) -> None:
     assert not is_unit_name(name)

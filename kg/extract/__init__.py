@@ -18,7 +18,7 @@ def extract_document(doc: Document) -> Extraction:
     in a 牵头/配合 column is an agency); the jurisdiction's region code decides which short
     place names (北仑, 镇海) count as places.
     """
-    from kg.resolve import document_aliases, resolve_entities
+    from kg.resolve import contraction_aliases, document_aliases, resolve_entities
 
     header = extract_header(doc.text)
     jurisdiction, code = infer_jurisdiction(
@@ -26,7 +26,9 @@ def extract_document(doc: Document) -> Extraction:
     )
     assignments = extract_assignments(doc.text)
     mentions = extract_mentions(doc.text, assignments, jurisdiction_code=code)
-    entities = resolve_entities(mentions, jurisdiction=jurisdiction, aliases=document_aliases(doc.text))
+    agencies = [m.text for m in mentions if m.type == "Agency"]
+    aliases = contraction_aliases(agencies, publisher=header.publisher) | document_aliases(doc.text)
+    entities = resolve_entities(mentions, jurisdiction=jurisdiction, aliases=aliases)
     return Extraction(
         doc=doc.name,
         header=header,

@@ -39,6 +39,12 @@ COLLECTIVE_RE = re.compile(
 
 _UNIT_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9()·\-]{1,40}" + AGENCY_SUFFIX + r"$")
 _SPECIAL_UNITS = re.compile(r"^(?:[区市县省]?(?:妇联|团委|残联|科协|总工会|侨联|文联)|团[区市县]委)$")
+# Townships are responsible units in their own right (红牌楼街道, 三墩镇); the short prefix keeps
+# task words such as 建设特色小镇 out.
+_TOWNSHIP_UNIT = re.compile(r"^(?!.*(?:城镇|小镇|乡镇)$)[\u4e00-\u9fff]{2,5}(?:街道|镇|乡)$")
+# Offices named by a level and an abbreviation (区征迁办, 县创文办) beyond those AGENCY_SUFFIX lists.
+# 开办, 举办, 督办 … are verbs, not offices.
+_LEVEL_OFFICE_UNIT = re.compile(r"^[省市区县镇乡][\u4e00-\u9fff]{1,8}(?<![开举承督代帮领])办$")
 _GROUP_SUFFIX = re.compile(r"(?:等[^、,;]{0,8}?(?:部门|单位)(?:、单位)?|等)$")
 _TOP_SEPARATORS = ",;"
 _STRIP = " \t\n、,;。:“”\"'《》"
@@ -102,14 +108,17 @@ def is_collective(name: str) -> bool:
 
 
 def is_unit_name(name: str) -> bool:
-    """True when ``name`` reads as a responsible unit (a body, a task force, a company, a collective).
+    """True when ``name`` reads as a responsible unit (a body, a task force, a company, a township,
+    a collective).
 
-    >>> is_unit_name("区住房和城乡建设局"), is_unit_name("团区委"), is_unit_name("推进项目建设")
-    (True, True, False)
+    >>> is_unit_name("区住房和城乡建设局"), is_unit_name("团区委"), is_unit_name("三墩镇"), is_unit_name("推进项目建设")
+    (True, True, True, False)
     """
     if not name or len(name) > 45 or "。" in name:
         return False
-    return bool(_UNIT_RE.match(name) or _SPECIAL_UNITS.match(name) or is_collective(name))
+    return any(
+        pattern.match(name) for pattern in (_UNIT_RE, _SPECIAL_UNITS, _TOWNSHIP_UNIT, _LEVEL_OFFICE_UNIT, COLLECTIVE_RE)
+    )
 
 
 def looks_like_unit_list(cell: str) -> bool:
