@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import tempfile
+import secrets
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KGError
 from kg.models import Document, Extraction
 
-__all__ = ["extraction_record", "dumps_record", "write_atomic", "write_extraction"]
+__all__ = [
+    "OutputError",
+    "extraction_record",
+    "dumps_record",
+    "output_name",
+    "write_json",
+    "write_atomic",
+    "write_extraction",
+]
+
+
+class OutputError(KGError):
+    """An output file cannot be written: names the file and the reason."""
+
+    # Belongs with the other KGError subclasses in kg/errors.py; kept here while only export raises it.
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
 
 
 def _entity_records(extraction: Extraction, doc: Document | None) -> list[dict[str, Any]]:
@@ -76,28 +96,85 @@ def extraction_record(extraction: Extraction, doc: Document | None = None) -> di
 
 
 def dumps_record(record: dict[str, Any], *, indent: int | None = 2) -> str:
-    """Deterministic JSON: sorted keys, UTF-8 text kept as is."""
+    """Deterministic JSON: sorted keys, UTF-8 text kept as is.
+
+    >>> dumps_record({"b": "区", "a": 1}, indent=None)
+    '{"a": 1, "b": "区"}'
+    """
     return json.dumps(record, ensure_ascii=False, sort_keys=True, indent=indent)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8 through a temporary file and a rename.
+def write_json(path: Path, value: Any) -> None:
+    """Write ``value`` as deterministic, indented JSON with a final newline, atomically."""
+    write_atomic(path, dumps_record(value) + "\n")
 
-    A reader never sees a half-written file; an interrupted write leaves the old file intact.
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8 through a temporary file in the same folder and a rename.
+
+    A reader never sees a half-written file; a failed write leaves the old file intact and
+    removes the temporary file.
+
+    Raises:
+        OutputError: the folder cannot be created or the file cannot be written.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    data = text.encode("utf-8")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _create_temp(path)
+    except OSError as exc:
+        raise OutputError(path, _os_reason(exc)) from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(path, _os_reason(exc)) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """Create a new hidden temporary file next to ``path``; return its descriptor and path.
+
+    Created with mode 0o666 so the umask applies and the final file gets the usual permissions
+    (``tempfile.mkstemp`` would leave every output readable by its owner only).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
+
+
+def _os_reason(exc: OSError) -> str:
+    """A short reason and remedy for a failed write."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"cannot write the file ({reason}); check that the folder exists, is writable and has free space"
+
+
+def output_name(doc: str) -> str:
+    """The file name of a document's extraction: its stem plus ``.json``.
+
+    >>> output_name("003_b31d4c8d9ca6cfbf.txt")
+    '003_b31d4c8d9ca6cfbf.json'
+    """
+    return Path(doc).stem + ".json"
+
+
 def write_extraction(extraction: Extraction, out_dir: Path, doc: Document | None = None) -> Path:
-    """Write ``out_dir/<file stem>.json`` and return its path."""
-    path = out_dir / (Path(extraction.doc).stem + ".json")
-    write_atomic(path, dumps_record(extraction_record(extraction, doc)) + "\n")
+    """Write ``out_dir/<file stem>.json`` atomically and return its path.
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
+    path = out_dir / output_name(extraction.doc)
+    write_json(path, extraction_record(extraction, doc))
     return path

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kg.extract.lexicon import AGENCY_WORDS, HAN, PHASE, PROJECT_WORDS, RANGE, left_start
+from kg.extract.lexicon import AGENCY_WORDS, HAN, PHASE, PROJECT_WORDS, RANGE, boundary_words, left_start
 from kg.extract.units import AGENCY_SUFFIX, is_collective
 from kg.models import Assignment, Mention
 
@@ -41,7 +41,7 @@ _WORK = (
 _ROAD_SUFFIX = (
     r"(?:快速路|高速公路|高速复线|高速(?![0-9]|发展|增长|运转|公路|铁路)|复线|国道|省道|县道|大道|公路|大桥|隧道|通道|互通|立交"
     r"|(?<![电之思道线出套水网陆门进半通销铁车航])路(?![网线径面灯况演子])|(?<![大天石栈立])桥(?![梁头])"
-    r"|街(?![道区巷头景坊])|(?<=[至\-])[^\W\d_]{1,6}线(?=[至\-(])|(?<=[^\W\d_]{2})(?:风情|环湖|旅游|沿江|沿海)线)"
+    r"|(?<!镇)街(?![道区巷头景坊])|(?<=[至\-])[^\W\d_]{1,6}线(?=[至\-(])|(?<=[^\W\d_]{2})(?:风情|环湖|旅游|沿江|沿海)线)"
 )
 _ROAD = re.compile(
     rf"{_ROAD_SUFFIX}(?:{_ROAD_SUFFIX}|[{HAN}]{{1,3}}段(?={PHASE})|{PHASE}|{_SECTION}|{RANGE}|{_WORK})*"
@@ -132,6 +132,12 @@ def _is_prefix_region(name: str) -> bool:
 
 
 def _agency_start(text: str, anchor: int) -> int | None:
+    # a short qualifier in parentheses inside the name (中石化(宁波)安全科技有限公司) is part of it
+    qualifier = text.rfind("(", max(0, anchor - 12), anchor)
+    if qualifier > 0 and _QUALIFIER.match(text, qualifier) and _QUALIFIER.match(text, qualifier).end() < anchor:
+        head = left_start(text, qualifier, max_len=8, allowed=AGENCY_WORDS)
+        if head < qualifier:
+            return head
     start = left_start(text, anchor, max_len=22, allowed=AGENCY_WORDS)
     # an administrative prefix inside the window starts the name (开启区人民医院 -> 区人民医院,
     # 服务宁波东方理工大学 -> 宁波东方理工大学)
@@ -159,16 +165,21 @@ def _agency_name_ok(name: str) -> bool:
         return False
     if _AGENCY_NOT.search(name) and not name.endswith(("研究所", "派出所")):
         return False
-    return not (name.endswith("中心") and not _AGENCY_CENTER_OK.search(name))
+    if name.endswith("中心") and (not _AGENCY_CENTER_OK.search(name) or len(name) < 5):
+        return False
+    return True
 
 
 _PARTY_AND_GOVERNMENT = re.compile(r"([区市县省镇])委\1?政府|[区市县省镇](?:委|政府)")
 
 
+_QUALIFIER = re.compile(r"\([^()\n]{1,4}\)")
+
+
 def _agency_candidates(text: str) -> Iterator[_Candidate]:
     for m in _PARTY_AND_GOVERNMENT.finditer(text):
         yield _Candidate(m.start(), m.end(), "Agency", 4)
-    for m in re.finditer(AGENCY_SUFFIX, text):
+    for m in re.finditer(AGENCY_SUFFIX + r"(?:\([^()\n]{1,4}\))?", text):
         start = _agency_start(text, m.start())
         if start is None and len(m.group()) >= 3 and m.group().endswith("部"):
             start = m.start()  # the suffix is the whole name (工信部, 组织部)
@@ -219,13 +230,18 @@ def _region_candidates(text: str, jurisdiction_code: str | None) -> Iterator[_Ca
             same_province = any(c.startswith(province) and c.endswith("00") for c in found) if province else False
             if not (level_ok or local or same_province or any(full_name in present for full_name in _full_names(found))):
                 continue
-        # a short name must not run into a geographic word (甬江北岸 is not 江北)
-        if not full and text[m.end() : m.end() + 1] in _GEO_NEXT:
+        # a short name must not run into a geographic word (甬江北岸 is not 江北) nor be a verb
+        # (新建); a full name must not be the head of a longer word (新建区域, 新市民)
+        following = text[m.end() : m.end() + 1]
+        if not full and (following in _GEO_NEXT or name in boundary_words()):
+            continue
+        if following in _WORD_NEXT:
             continue
         yield _Candidate(m.start(), m.end(), "Place", 3)
 
 
 _GEO_NEXT = set("岸路街道桥湾江河湖山港口洋海滨岛溪塘浦")
+_WORD_NEXT = set("域民场内外级委政")
 
 
 def _full_names(codes: tuple[str, ...]) -> Iterator[str]:
@@ -255,7 +271,10 @@ _ZONES = ("高新区", "开发区", "经开区", "保税区", "自贸区")
 
 
 def _place_candidates(text: str) -> Iterator[_Candidate]:
+    regions = _region_table()[0]
     for m in _PLACE_SUFFIX.finditer(text):
+        if len(m.group()) == 1 and regions.match(text, m.start()):
+            continue  # 中石化镇海炼化: this 镇 starts the name 镇海, it ends nothing
         start = left_start(text, m.start(), max_len=10)
         if m.start() - start > _PLACE_MAX.get(m.group(), 10):
             # 武侯区玉林街道: a larger unit written before the name is a place of its own
@@ -286,7 +305,7 @@ _PROJECT_SUFFIX = (
     r"(?:公园|工程|项目|大厦|基地|展示园|博物馆|体育馆|图书馆|美术馆|纪念馆|文化馆|会客厅(?:示范点)?|敬老院|养老院|"
     r"颐养中心|康养中心|医疗中心|文化中心|活动中心|健身中心|科创中心|综合体|广场|湿地|景区|管廊|食堂|停车场|堆场|"
     r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|商业街|街区|酒店|"
-    r"产业园|工业园(?!区)|小微园|急救中心|公寓|"
+    r"产业园|工业园(?!区)|小微园|急救中心|公寓|中小学校|九年一贯制学校|宝殿|殿|阁|庵|寺|祠|"
     r"陵园|采石场|展览温室|驿站|司机之家|邻里中心|专管|安置房|物流基地|总部基地|"
     r"(?:养老|卫生|便民|照料|托育|文化|活动|健身|邻里)服务中心)"
 )
