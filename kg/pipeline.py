@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import KGError
 from kg.models import Document, Extraction, Problem
 
-__all__ = ["ExtractResult", "BuildReport", "iter_extractions", "extract_paths", "build"]
+__all__ = ["ExtractResult", "BuildReport", "extract_path", "iter_extractions", "extract_paths", "build"]
+
+#: Where ``build`` puts its outputs, relative to its ``out_dir``.
+EXTRACTIONS_DIR = "extractions"
+BUILD_REPORT = "build_report.json"
 
 
 @dataclass(frozen=True)
 class ExtractResult:
-    """One document's outcome: its extraction (with the normalised document) or the problem."""
+    """One document's outcome: its extraction (with the normalised document) or the problem.
+
+    ``output`` is the file the extraction was written to, when it was written.
+    """
 
     path: Path
     extraction: Extraction | None
     document: Document | None
     problem: Problem | None
+    output: Path | None = None
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: documents read, documents failed, files written."""
+    """What a run did: documents found, documents failed, files written, problems met."""
 
     documents: int
     failed: int
@@ -57,41 +65,87 @@ def iter_extractions(paths: Iterable[Path]) -> Iterator[ExtractResult]:
 
 
 def extract_paths(
-    paths: Iterable[Path], out_dir: Path, *, on_result: Callable[[ExtractResult], None] | None = None
+    paths: Iterable[Path],
+    out_dir: Path | None = None,
+    *,
+    on_result: Callable[[ExtractResult], None] | None = None,
 ) -> BuildReport:
-    """Extract documents and write ``out_dir/<stem>.json`` for each one that could be read."""
-    from kg.export import write_extraction
+    """Extract the documents under ``paths``; with ``out_dir``, write ``out_dir/<stem>.json`` for each.
 
+    Args:
+        paths: files and folders (searched recursively, in sorted order).
+        out_dir: where to write one JSON file per extracted document; None writes nothing.
+        on_result: called with each document's outcome as soon as it is known.
+
+    Returns:
+        The counts, the problems of the documents that failed and the files written.
+
+    Raises:
+        OutputError: a file in ``out_dir`` cannot be written (the run stops there).
+    """
     problems: list[Problem] = []
     written: list[Path] = []
+    claimed: dict[str, Path] = {}
     documents = failed = assignments = entities = 0
     for result in iter_extractions(paths):
+        if out_dir is not None and result.extraction is not None:
+            result = _write_result(result, out_dir, claimed)
         documents += 1
         if result.extraction is None:
             failed += 1
-            problems.append(result.problem)  # type: ignore[arg-type]
         else:
-            written.append(write_extraction(result.extraction, out_dir, result.document))
             assignments += len(result.extraction.assignments)
             entities += len({(m.text, m.type) for m in result.extraction.mentions})
-        if on_result:
+            problems.extend(result.extraction.problems)
+        if result.problem is not None:
+            problems.append(result.problem)
+        if result.output is not None:
+            written.append(result.output)
+        if on_result is not None:
             on_result(result)
     return BuildReport(documents, failed, assignments, entities, tuple(problems), tuple(written))
 
 
-def build(corpus: Iterable[Path], out_dir: Path, *, on_result: Callable[[ExtractResult], None] | None = None) -> BuildReport:
-    """Build everything ``make run`` promises into ``out_dir`` (extractions for now)."""
-    import json
+def _write_result(result: ExtractResult, out_dir: Path, claimed: dict[str, Path]) -> ExtractResult:
+    """Write one extraction, unless an earlier document of the run already took its file name."""
+    from kg.export import output_name, write_extraction
 
-    from kg.export import write_atomic
+    assert result.extraction is not None
+    name = output_name(result.extraction.doc)
+    first = claimed.setdefault(name, result.path)
+    if first != result.path:
+        # a.txt and a.html, or two folders holding x.txt, would silently overwrite each other.
+        message = f"output {name} is already written for {first}; rename one of the two files"
+        return ExtractResult(result.path, None, None, Problem(result.path.name, str(result.path), message))
+    return replace(result, output=write_extraction(result.extraction, out_dir, result.document))
 
-    report = extract_paths(corpus, out_dir / "extractions", on_result=on_result)
-    summary = {
+
+def build(
+    corpus: Iterable[Path], out_dir: Path, *, on_result: Callable[[ExtractResult], None] | None = None
+) -> BuildReport:
+    """Build everything ``make run`` promises into ``out_dir`` (for now: the extractions).
+
+    Writes ``out_dir/extractions/<stem>.json`` per document and ``out_dir/build_report.json``
+    (counts, problems and the files written, paths relative to ``out_dir``).
+
+    Raises:
+        OutputError: a file in ``out_dir`` cannot be written.
+    """
+    from kg.export import write_json
+
+    report = extract_paths(corpus, out_dir / EXTRACTIONS_DIR, on_result=on_result)
+    write_json(out_dir / BUILD_REPORT, _report_record(report, out_dir))
+    return report
+
+
+def _report_record(report: BuildReport, out_dir: Path) -> dict[str, object]:
+    """The JSON-ready summary of a build; no times or absolute output paths, so runs compare equal."""
+    return {
         "documents": report.documents,
+        "extracted": report.documents - report.failed,
         "failed": report.failed,
         "assignments": report.assignments,
         "entities": report.entities,
-        "problems": [str(p) for p in report.problems],
+        "problems": [{"doc": p.doc, "where": p.where, "message": p.message} for p in report.problems],
+        "written": sorted(path.relative_to(out_dir).as_posix() for path in report.written),
     }
-    write_atomic(out_dir / "build_report.json", json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
-    return report

@@ -161,6 +161,7 @@ def _agency_start(text: str, anchor: int) -> int | None:
 
 
 def _agency_name_ok(name: str) -> bool:
+    name = _QUALIFIER.sub("", name)
     if len(name) < 3 or len(name) > 30 or re.search(r"[0-9]", name):
         return False
     if _AGENCY_NOT.search(name) and not name.endswith(("研究所", "派出所")):

@@ -95,15 +95,22 @@ def left_start(
     words = boundary_words()
     cut = j
     limit = anchor - min_len
-    for i in range(j, anchor):
-        if text[i] in _SINGLE and text[i] not in allowed and i + 1 <= limit:
-            # 和/与/及 join two names only when a name of two characters or more precedes (景和学校)
-            if text[i] not in _CONNECTIVES or i - max(cut, j) != 1:
-                cut = max(cut, i + 1)
-        for n in (2, 3, 4):
-            if i + n <= limit:
-                w = text[i : i + n]
-                if w in words and w not in allowed:
+    i = j
+    # forward maximum matching: a word found at i hides the words that start inside it
+    # (搭建中石化 is 搭建 + 中石化, not 搭 + 建中 + 石化)
+    while i < anchor:
+        for n in (4, 3, 2):
+            w = text[i : i + n]
+            if len(w) == n and w in words:
+                if i + n <= limit and w not in allowed:
                     cut = max(cut, i + n)
+                i += n
+                break
+        else:
+            if text[i] in _SINGLE and text[i] not in allowed and i + 1 <= limit:
+                # 和/与/及 join two names only when a name of two characters or more precedes (景和学校)
+                if text[i] not in _CONNECTIVES or i - max(cut, j) != 1:
+                    cut = max(cut, i + 1)
+            i += 1
     junk = _LEADING_JUNK.match(text, cut, anchor)
     return junk.end() if junk else cut
