@@ -62,7 +62,8 @@ def extraction_record(extraction: Extraction, doc: Document | None = None) -> di
     """The JSON-ready record of one document, in the format of ``../shared/gold/SCHEMA.md``.
 
     Extra keys: ``doc_number``, ``topic``, ``title``, ``jurisdiction_code``, per-assignment
-    ``layout``/``span``/``quote`` and per-entity ``spans`` (offsets in the original text) and ``id``.
+    ``layout``/``span``/``quote``, per-entity ``spans`` (offsets in the original text) and, for
+    resolved entities, ``id``, ``canonical`` and ``collective``; ``problems``.
     """
     h = extraction.header
 
@@ -121,6 +122,9 @@ def write_atomic(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(path.parent, _os_reason(exc, "cannot create the folder")) from exc
+    try:
         fd, tmp = _create_temp(path)
     except OSError as exc:
         raise OutputError(path, _os_reason(exc)) from exc
@@ -154,10 +158,10 @@ def _create_temp(path: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
 
 
-def _os_reason(exc: OSError) -> str:
+def _os_reason(exc: OSError, what: str = "cannot write the file") -> str:
     """A short reason and remedy for a failed write."""
     reason = exc.strerror or str(exc) or type(exc).__name__
-    return f"cannot write the file ({reason}); check that the folder exists, is writable and has free space"
+    return f"{what} ({reason}); check that the output folder is a writable folder with free space"
 
 
 def output_name(doc: str) -> str:

@@ -9,7 +9,16 @@ from pathlib import Path
 from kg.errors import KGError
 from kg.models import Document, Extraction, Problem
 
-__all__ = ["ExtractResult", "BuildReport", "extract_path", "iter_extractions", "extract_paths", "build"]
+__all__ = [
+    "EXTRACTIONS_DIR",
+    "BUILD_REPORT",
+    "ExtractResult",
+    "BuildReport",
+    "extract_path",
+    "iter_extractions",
+    "extract_paths",
+    "build",
+]
 
 #: Where ``build`` puts its outputs, relative to its ``out_dir``.
 EXTRACTIONS_DIR = "extractions"

@@ -106,7 +106,9 @@ def test_flattened_without_blank_lines_empty_cell_is_one_blank_line() -> None:
 
 
 def test_flattened_empty_lead_cell_keeps_support_in_its_column() -> None:
-    text = cells("序号", "目标任务", "牵头单位", "配合单位", "1", "完善社区养老服务。", "", "各街道", sep="\n")
+    text = cells(
+        "序号", "目标任务", "牵头单位", "配合单位", "1", "完善社区养老服务。", "", "各街道", sep="\n"
+    )
     assert rows(text) == [("完善社区养老服务", [], ["各街道"])]
 
 
@@ -332,6 +334,65 @@ def test_flattened_without_seq_column_without_blank_lines() -> None:
     ]
 
 
+def test_flattened_task_cell_with_a_paragraph_break() -> None:
+    text = cells(
+        "序号",
+        "目标任务",
+        "牵头单位",
+        "配合单位",
+        "1",
+        "实施城中村改造5个。",
+        "完成征迁1200户。",
+        "区住房和城乡建设局",
+        "区征迁办",
+        "2",
+        "打造夜间经济街区2条。",
+        "区商务局",
+        "区市场监管局",
+    )
+    assert rows(text) == [
+        ("实施城中村改造5个", ["区住房和城乡建设局"], ["区征迁办"]),
+        ("打造夜间经济街区2条", ["区商务局"], ["区市场监管局"]),
+    ]
+
+
+def test_flattened_without_seq_column_stops_at_short_prose_lines() -> None:
+    text = cells(
+        "工作任务",
+        "牵头单位",
+        "配合单位",
+        "建成区级文化中心。",
+        "区文化广电旅游局",
+        "区财政局",
+        "二、保障措施",
+        "各单位要高度重视",
+        "切实抓好落实",
+        sep="\n",
+    )
+    assert rows(text) == [("建成区级文化中心", ["区文化广电旅游局"], ["区财政局"])]
+
+
+def test_flattened_with_completion_column() -> None:
+    text = cells(
+        "序号",
+        "工作任务",
+        "责任单位",
+        "完成情况",
+        "1",
+        "新建绿道8公里。",
+        "县住房和城乡建设局",
+        "已完成新建绿道9公里,超额完成。",
+        "2",
+        "新建公园2个。",
+        "县自然资源和规划局",
+        "已完成",
+    )
+    assert rows(text) == [
+        ("新建绿道8公里", ["县住房和城乡建设局"], []),
+        ("新建公园2个", ["县自然资源和规划局"], []),
+    ]
+
+
 def test_flattened_table_followed_by_prose_with_brackets() -> None:
     # the last row ends at its last cell: what follows is read on its own
     text = cells(
@@ -502,6 +563,19 @@ def test_pipe_rows_with_deadline_column_and_no_seq() -> None:
     ]
 
 
+def test_pipe_rows_with_repeated_header_row() -> None:
+    header = "| 序号 | 目标任务 | 牵头单位 | 配合单位 |"
+    text = "\n".join(
+        [
+            header,
+            "| 1 | 建设西溪湿地三期。 | 区园林文物局 | 蒋村街道 |",
+            header,
+            "| 2 | 推进之江转塘单元城市更新;完成征迁300户。 | 区住房和城乡建设局 | |",
+        ]
+    )
+    assert rows(text) == PIPE_ROWS[:2]
+
+
 def test_pipe_rows_end_at_non_table_line() -> None:
     text = "\n".join(
         [
@@ -560,6 +634,18 @@ def test_label_responsible_before_lead() -> None:
 def test_labels_on_one_line_after_task() -> None:
     text = "推进老旧小区改造30个。牵头单位:县住房和城乡建设局;配合单位:各乡镇"
     assert rows(text) == [("推进老旧小区改造30个", ["县住房和城乡建设局"], ["各乡镇"])]
+    text = "推进老旧小区改造30个。牵头单位:县住房和城乡建设局 配合单位:各乡镇"
+    assert rows(text) == [("推进老旧小区改造30个", ["县住房和城乡建设局"], ["各乡镇"])]
+
+
+def test_label_line_under_a_bracket_line_is_not_a_second_task() -> None:
+    text = "推进垃圾分类[牵头单位:区城市管理局]。\n配合单位:各街道"
+    assert rows(text) == [("推进垃圾分类", ["区城市管理局"], [])]
+
+
+def test_label_value_with_parentheses() -> None:
+    text = "推进机关效能建设。\n牵头单位:区委(区政府)办公室\n配合单位:区纪委(区监委)机关、各街道"
+    assert rows(text) == [("推进机关效能建设", ["区委(区政府)办公室"], ["区纪委(区监委)机关", "各街道"])]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,8 +668,7 @@ def test_square_brackets_enumerated_yi_shi() -> None:
 
 def test_round_brackets_enumerated_with_parenthesised_numbers() -> None:
     text = (
-        "(1)建成社区综合体3个(牵头单位:区民政局;责任单位:各街道)。"
-        "(2)新增托位500个(牵头单位:区卫生健康局)。"
+        "(1)建成社区综合体3个(牵头单位:区民政局;责任单位:各街道)。(2)新增托位500个(牵头单位:区卫生健康局)。"
     )
     assert rows(text) == [
         ("建成社区综合体3个", ["区民政局"], ["各街道"]),
@@ -592,7 +677,10 @@ def test_round_brackets_enumerated_with_parenthesised_numbers() -> None:
 
 
 def test_lenticular_brackets_enumerated_with_dotted_numbers() -> None:
-    text = "1.打造夜间经济街区2条【牵头单位:区商务局】。2.举办消费季活动【牵头单位:区商务局;配合单位:区文化广电旅游局】"
+    text = (
+        "1.打造夜间经济街区2条【牵头单位:区商务局】。"
+        "2.举办消费季活动【牵头单位:区商务局;配合单位:区文化广电旅游局】"
+    )
     assert rows(text) == [
         ("打造夜间经济街区2条", ["区商务局"], []),
         ("举办消费季活动", ["区商务局"], ["区文化广电旅游局"]),
@@ -610,6 +698,18 @@ def test_brackets_without_enumerators_each_close_their_sentence() -> None:
 def test_bracket_after_the_full_stop() -> None:
     text = "加快建设成都南站综合交通枢纽。[牵头单位:区住房建设和交通运输局;责任单位:火车南站街道]"
     assert rows(text) == [("加快建设成都南站综合交通枢纽", ["区住房建设和交通运输局"], ["火车南站街道"])]
+
+
+def test_round_bracket_with_parenthesised_unit() -> None:
+    text = "深化政务服务改革(牵头单位:区委(区政府)办公室;责任单位:区行政审批局)。"
+    assert rows(text) == [("深化政务服务改革", ["区委(区政府)办公室"], ["区行政审批局"])]
+
+
+def test_bracket_responsible_units_first_listed_leads() -> None:
+    text = (
+        "各项任务责任单位中排在第一位的为牵头单位。\n强化财政资金监管[责任单位:县财政局、县审计局、各乡镇]。"
+    )
+    assert rows(text) == [("强化财政资金监管", ["县财政局"], ["县审计局", "各乡镇"])]
 
 
 def test_bracket_with_only_responsible_units_and_collective_unit() -> None:
@@ -639,6 +739,14 @@ def test_tail_with_several_leads_and_group_suffix() -> None:
     text = "1.开展安全生产大排查(县应急管理局、县住房和城乡建设局牵头,县市场监督管理局等部门配合)"
     assert rows(text) == [
         ("开展安全生产大排查", ["县应急管理局", "县住房和城乡建设局"], ["县市场监督管理局"]),
+    ]
+
+
+def test_tails_in_separate_paragraphs_and_with_you() -> None:
+    text = "一是推进智慧停车建设(由区交通运输局牵头,各街道配合)。\n二是整治背街小巷(区城市管理局负责)。"
+    assert rows(text) == [
+        ("推进智慧停车建设", ["区交通运输局"], ["各街道"]),
+        ("整治背街小巷", ["区城市管理局"], []),
     ]
 
 
@@ -735,7 +843,14 @@ def test_first_sentence(text: str, task: str) -> None:
 
 
 def test_spans_and_layouts() -> None:
-    text = "前言\n| 序号 | 目标任务 | 牵头单位 |\n| 1 | 建设西溪湿地三期。 | 区园林文物局 |\n推进垃圾分类[牵头单位:区城市管理局]。"
+    text = "\n".join(
+        [
+            "前言",
+            "| 序号 | 目标任务 | 牵头单位 |",
+            "| 1 | 建设西溪湿地三期。 | 区园林文物局 |",
+            "推进垃圾分类[牵头单位:区城市管理局]。",
+        ]
+    )
     found = extract_assignments(text)
     assert [a.layout for a in found] == ["pipe", "bracket"]
     assert [text[a.start : a.end] for a in found] == [

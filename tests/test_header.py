@@ -106,6 +106,18 @@ def test_empty_doc_number_followed_by_another_label_on_space_separated_line() ->
     )
 
 
+def test_labels_glued_to_the_previous_value() -> None:
+    text = (
+        "索引号:11510107MB1234567X/2024-00088发布机构:武侯区民政局\n成文日期:2024-03-01文号:武民发〔2024〕3号"
+    )
+    assert extract_header(text) == Header(
+        index_no="11510107MB1234567X/2024-00088",
+        publisher="武侯区民政局",
+        date="2024-03-01",
+        doc_number="武民发〔2024〕3号",
+    )
+
+
 def test_written_date_wins_over_publication_date() -> None:
     text = "发布日期: | 2024-05-10 | 成文日期: | 2024-05-06 |\n西湖区2024年城市更新工作要点"
     assert extract_header(text).date == "2024-05-06"

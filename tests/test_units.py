@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.units import is_collective, is_unit_name, looks_like_unit_list, split_units, strip_group_suffix
+from kg.extract.units import (
+    is_collective,
+    is_unit_name,
+    looks_like_unit_list,
+    split_units,
+    strip_group_suffix,
+)
 
 
 @pytest.mark.parametrize(
@@ -18,7 +24,10 @@ from kg.extract.units import is_collective, is_unit_name, looks_like_unit_list, 
         ("各镇(街道)、县公安局", ["各镇(街道)", "县公安局"]),
         ("区社会救助工作领导小组成员单位,各街道", ["区社会救助工作领导小组成员单位", "各街道"]),
         ("区卫生健康局 、 区教育局。", ["区卫生健康局", "区教育局"]),
-        ("区卫生健康局;区教育局、区体育局等部门、单位;红牌楼街道", ["区卫生健康局", "区教育局", "区体育局", "红牌楼街道"]),
+        (
+            "区卫生健康局;区教育局、区体育局等部门、单位;红牌楼街道",
+            ["区卫生健康局", "区教育局", "区体育局", "红牌楼街道"],
+        ),
         ("无", []),
         ("/", []),
         ("", []),
@@ -73,7 +82,18 @@ def test_is_unit_name(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", "推进项目建设", "完成征迁1200户", "新建绿道8公里。", "由街道", "2024年12月底", "已完成", "建设特色小镇", "举办", "市场开办"],
+    [
+        "",
+        "推进项目建设",
+        "完成征迁1200户",
+        "新建绿道8公里。",
+        "由街道",
+        "2024年12月底",
+        "已完成",
+        "建设特色小镇",
+        "举办",
+        "市场开办",
+    ],
 )
 def test_is_not_unit_name(name: str) -> None:
     assert not is_unit_name(name)

@@ -49,9 +49,7 @@ HEADER_LABELS: dict[str, str | None] = {
 # Labels may be printed with spaces inside ("文 号") and a full- or half-width colon.
 _LABEL_RE = re.compile(
     "(?:"
-    + "|".join(
-        r"\s*".join(map(re.escape, label)) for label in sorted(HEADER_LABELS, key=len, reverse=True)
-    )
+    + "|".join(r"\s*".join(map(re.escape, label)) for label in sorted(HEADER_LABELS, key=len, reverse=True))
     + r")\s*[:：]?"
 )
 _SPACES = re.compile(r"\s+")
@@ -59,6 +57,7 @@ _CELL_SPLIT = re.compile(r"\s*(?:\||\t|\n)\s*")
 _INDEX_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-/_.]{3,}$")
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?")
 _HEADER_LINES = 40
+_LOOSE_LABELS = frozenset({"名称", "标题", "来源"})
 _ENUMERATED = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]")
 _TITLE_WORDS = re.compile(
     r"(工作|报告|计划|方案|总结|思路|分解|情况|通知|意见|要点|清单|安排|规划|办法|公告|决定|任务|纪要)"
@@ -85,6 +84,20 @@ def normalize_date(value: str) -> str | None:
 def _label_field(label_text: str) -> str | None:
     key = _SPACES.sub("", label_text).rstrip(":：")
     return HEADER_LABELS.get(key)
+
+
+def _starts_cell(head: str, m: re.Match[str]) -> bool:
+    """True when a label match is a header label, not a word inside a value or the body.
+
+    A label starts a cell (line start, after a pipe, tab or space); with its colon it may also
+    follow the previous value directly (``…/2024-1发布机构:区民政局``), except the common words
+    名称, 标题 and 来源.
+    """
+    before = head[m.start() - 1] if m.start() else "\n"
+    if before in "\n|\t ":
+        return True
+    key = _SPACES.sub("", m.group())
+    return key.endswith((":", "：")) and key.rstrip(":：") not in _LOOSE_LABELS
 
 
 def _first_cell(value_text: str) -> str | None:
@@ -116,7 +129,11 @@ def _find_title(lines: list[str], last_header_line: int) -> str | None:
             continue
         if _ENUMERATED.match(candidate):  # a section heading ("一、...") starts the body
             return None
-        if 4 <= len(candidate) <= 80 and not candidate.endswith(("。", ";")) and _TITLE_WORDS.search(candidate):
+        if (
+            4 <= len(candidate) <= 80
+            and not candidate.endswith(("。", ";"))
+            and _TITLE_WORDS.search(candidate)
+        ):
             return candidate
         if len(candidate) > 80:
             return None
@@ -141,9 +158,7 @@ def extract_header(text: str) -> Header:
     matches = list(_LABEL_RE.finditer(head))
     last_line = -1
     for i, m in enumerate(matches):
-        # a label must start a cell: at a line start, after a pipe/tab or after a space
-        before = head[m.start() - 1] if m.start() else "\n"
-        if before not in "\n|\t ":
+        if not _starts_cell(head, m):
             continue
         field = _label_field(m.group())
         end = matches[i + 1].start() if i + 1 < len(matches) else len(head)

@@ -111,13 +111,14 @@ def is_unit_name(name: str) -> bool:
     """True when ``name`` reads as a responsible unit (a body, a task force, a company, a township,
     a collective).
 
-    >>> is_unit_name("区住房和城乡建设局"), is_unit_name("团区委"), is_unit_name("三墩镇"), is_unit_name("推进项目建设")
-    (True, True, True, False)
+    >>> [is_unit_name(x) for x in ("区住房和城乡建设局", "团区委", "三墩镇", "推进项目建设")]
+    [True, True, True, False]
     """
     if not name or len(name) > 45 or "。" in name:
         return False
     return any(
-        pattern.match(name) for pattern in (_UNIT_RE, _SPECIAL_UNITS, _TOWNSHIP_UNIT, _LEVEL_OFFICE_UNIT, COLLECTIVE_RE)
+        pattern.match(name)
+        for pattern in (_UNIT_RE, _SPECIAL_UNITS, _TOWNSHIP_UNIT, _LEVEL_OFFICE_UNIT, COLLECTIVE_RE)
     )
 
 
