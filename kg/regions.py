@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,6 +19,8 @@ __all__ = [
     "short_name",
     "regions_named",
     "code_from_index_no",
+    "NameScanner",
+    "NameMatch",
 ]
 
 # Generic parts of a division name, longest first so 自治县 wins over 县.
@@ -171,3 +174,93 @@ def code_from_index_no(index_no: str) -> str | None:
     if not code.isdigit() or region_by_code(code[:2] + "0000") is None:
         return None
     return code
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A name found by :class:`NameScanner` (the parts of ``re.Match`` that callers use)."""
+
+    text: str
+    begin: int
+
+    def group(self) -> str:
+        return self.text
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.begin + len(self.text)
+
+
+class NameScanner:
+    """Find any of many names (2+ characters) in text, the longest at each position.
+
+    Names are indexed by their first two characters; a character-class search jumps to the
+    places a name can start. A regex alternation of thousands of names would be tried name by
+    name at every position (measured: 20x slower on a 40 KB document).
+
+    >>> [m.group() for m in NameScanner(["宁波", "宁波市", "宁海"]).finditer("宁波市宁海宁波")]
+    ['宁波市', '宁海', '宁波']
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        index: dict[str, list[str]] = {}
+        for name in set(names):
+            if len(name) >= 2:
+                index.setdefault(name[:2], []).append(name)
+        self._index = {key: tuple(sorted(group, key=lambda n: (-len(n), n))) for key, group in index.items()}
+        firsts = sorted({key[0] for key in self._index})
+        self._starts = re.compile("[" + "".join(map(re.escape, firsts)) + "]") if firsts else None
+        self._recent: dict[str, tuple[NameMatch, ...]] = {}
+
+    def match(self, text: str, pos: int = 0) -> NameMatch | None:
+        """The longest name starting exactly at ``pos``."""
+        for name in self._index.get(text[pos : pos + 2], ()):
+            if text.startswith(name, pos):
+                return NameMatch(name, pos)
+        return None
+
+    def _scan(self, text: str, pos: int, end: int) -> Iterator[NameMatch]:
+        if self._starts is None:
+            return
+        index, search = self._index, self._starts.search
+        i = pos
+        while i < end - 1:
+            hit = search(text, i, end - 1)
+            if hit is None:
+                return
+            i = hit.start()
+            for name in index.get(text[i : i + 2], ()):
+                if i + len(name) <= end and text.startswith(name, i):
+                    yield NameMatch(name, i)
+                    i += len(name)
+                    break
+            else:
+                i += 1
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[NameMatch]:
+        """Non-overlapping names from left to right, the longest at each position.
+
+        A whole text's matches are remembered for the last few texts: one document is scanned
+        by several callers (its jurisdiction, its places, the prefixes of its agency names).
+        """
+        end = len(text) if endpos is None else min(endpos, len(text))
+        if pos != 0 or end != len(text):
+            yield from self._scan(text, pos, end)
+            return
+        found = self._recent.get(text)
+        if found is None:
+            found = tuple(self._scan(text, 0, end))
+            if len(self._recent) >= 8:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = found
+        yield from found
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> NameMatch | None:
+        """The first name in ``text[pos:endpos]``, or None."""
+        return next(self.finditer(text, pos, endpos), None)
+
+    def findall(self, text: str) -> list[str]:
+        """Every name found, in order."""
+        return [m.group() for m in self.finditer(text)]

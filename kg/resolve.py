@@ -61,6 +61,7 @@ _ALIAS = re.compile(
     rf"(?:[{_QUOTES}](?P<quoted>[^{_QUOTES}\n]{{1,20}}?)[{_QUOTES}]"
     rf"|(?P<bare>[^{_QUOTES}()（）,，;；:：。、\s]{{1,20}}))"
 )
+_ALIAS_WORD = re.compile(r"简称|(?:以下|下文)称")
 _LEADING_WORDS = (
     "根据", "按照", "依据", "关于", "印发", "会同", "联合", "成立", "设立", "组建", "推进",
     "由", "请", "对", "将", "把", "向", "从", "在", "为", "是", "和", "与", "及", "并",
@@ -295,6 +296,8 @@ def document_aliases(text: str) -> dict[str, str]:
     {}
     """
     found: dict[str, str] = {}
+    if not _ALIAS_WORD.search(text):
+        return {}
     for match in _ALIAS.finditer(text):
         short = match.group("quoted") or match.group("bare")
         if match.group("bare") and not _bare_alias_closed(text, match):

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.extract.lexicon import AGENCY_WORDS, HAN, PHASE, PROJECT_WORDS, RANGE, boundary_words, left_start
+from kg.extract.scan import FastPattern
 from kg.extract.units import AGENCY_SUFFIX, is_collective
 from kg.models import Assignment, Mention
+from kg.regions import NameScanner
 
 __all__ = ["extract_mentions"]
 
@@ -41,13 +43,13 @@ _WORK = (
 _ROAD_SUFFIX = (
     r"(?:快速路|高速公路|高速复线|高速(?![0-9]|发展|增长|运转|公路|铁路)|复线|国道|省道|县道|大道|公路|大桥|隧道|通道|互通|立交"
     r"|(?<![电之思道线出套水网陆门进半通销铁车航])路(?![网线径面灯况演子])|(?<![大天石栈立])桥(?![梁头])"
-    r"|(?<!镇)街(?![道区巷头景坊])|(?<=[至\-])[^\W\d_]{1,6}线(?=[至\-(])|(?<=[^\W\d_]{2})(?:风情|环湖|旅游|沿江|沿海)线)"
+    r"|(?<!镇)街(?![道区巷头景坊])|(?<=[^\W\d_]{2})(?:风情|环湖|旅游|沿江|沿海)线)"
 )
-_ROAD = re.compile(
+_ROAD = FastPattern(
     rf"{_ROAD_SUFFIX}(?:{_ROAD_SUFFIX}|[{HAN}]{{1,3}}段(?={PHASE})|{PHASE}|{_SECTION}|{RANGE}|{_WORK})*"
 )
 _ROUTE_PAIR = re.compile(rf"([{HAN}]{{2,4}}线)至([{HAN}]{{2,4}}线)")
-_RAIL = re.compile(
+_RAIL = FastPattern(
     rf"(?:(?:城市轨道交通|轨道交通|地铁|市域铁路|城际铁路)?[0-9]{{1,2}}号线(?:{PHASE}|延伸段|支线)?(?:工程)?)"
     rf"|(?:铁路|城际铁路|城际|高铁)(?:{PHASE})?"
 )
@@ -92,7 +94,7 @@ def _rail_candidates(text: str) -> Iterator[_Candidate]:
 
 # --- housing programmes ----------------------------------------------------------------------
 
-_HOUSING = re.compile(
+_HOUSING = FastPattern(
     r"“?(?:配租型|配售型)”?保障性住房|保障性租赁住房|保障性住房|公共租赁住房|公租房|廉租房|经济适用房|共有产权房|"
     r"人才安居专用房|人才安居房|人才公寓|青年公寓|棚户区改造|城中村综合改造|城中村改造|老旧小区综合改造|老旧小区改造|老旧小区|"
     r"未来社区|完整社区|未来乡村|(?:既有(?:多层)?住宅(?:小区)?)?加装电梯|加装既有住宅电梯|三改一拆|危旧房改造"
@@ -175,12 +177,13 @@ _PARTY_AND_GOVERNMENT = re.compile(r"([区市县省镇])委\1?政府|[区市县�
 
 
 _QUALIFIER = re.compile(r"\([^()\n]{1,4}\)")
+_AGENCY = FastPattern(AGENCY_SUFFIX + r"(?:\([^()\n]{1,4}\))?")
 
 
 def _agency_candidates(text: str) -> Iterator[_Candidate]:
     for m in _PARTY_AND_GOVERNMENT.finditer(text):
         yield _Candidate(m.start(), m.end(), "Agency", 4)
-    for m in re.finditer(AGENCY_SUFFIX + r"(?:\([^()\n]{1,4}\))?", text):
+    for m in _AGENCY.finditer(text):
         start = _agency_start(text, m.start())
         if start is None and len(m.group()) >= 3 and m.group().endswith("部"):
             start = m.start()  # the suffix is the whole name (工信部, 组织部)
@@ -190,10 +193,10 @@ def _agency_candidates(text: str) -> Iterator[_Candidate]:
 
 # --- places ----------------------------------------------------------------------------------
 
-_REGIONS: list[tuple[re.Pattern[str], dict[str, tuple[str, ...]]]] = []
+_REGIONS: list[tuple[NameScanner, dict[str, tuple[str, ...]]]] = []
 
 
-def _region_table() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+def _region_table() -> tuple[NameScanner, dict[str, tuple[str, ...]]]:
     """One regex of every GB/T 2260 name and short name, and the codes each name stands for."""
     if not _REGIONS:
         from kg.regions import all_regions, short_name
@@ -206,8 +209,7 @@ def _region_table() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
             short = short_name(region.name)
             if short != region.name:
                 codes.setdefault(short, []).append(region.code)
-        names = sorted(codes, key=lambda n: (-len(n), n))
-        _REGIONS.append((re.compile("|".join(map(re.escape, names))), {k: tuple(v) for k, v in codes.items()}))
+        _REGIONS.append((NameScanner(codes), {k: tuple(v) for k, v in codes.items()}))
     return _REGIONS[0]
 
 
@@ -311,7 +313,7 @@ _PROJECT_SUFFIX = (
     r"(?:养老|卫生|便民|照料|托育|文化|活动|健身|邻里)服务中心)"
 )
 _ROAD_END = re.compile(_ROAD.pattern + "$")
-_PROJECT = re.compile(rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE})?(?:(?<!工程)(?<!项目)(?:工程|项目))?")
+_PROJECT = FastPattern(rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE})?(?:(?<!工程)(?<!项目)(?:工程|项目))?")
 _TOWN_HEAD = re.compile(rf"[{HAN}]{{2,4}}(?:街道|镇|乡)(?=[{HAN}]{{2}})")
 _PROJECT_GENERIC_HEAD = re.compile(
     r"^(?:全国|全省|全市|全区|全县|重大|重点|示范|民生|借款|住宅|商品房|开发|在建|相关|有关|各类|各项|部分|全部|配套|基础设施|城市更新|更新|"
@@ -356,20 +358,32 @@ def _project_candidates(text: str) -> Iterator[_Candidate]:
 
 # --- lists, units and selection --------------------------------------------------------------
 
-_LIST = re.compile(
-    rf"((?:[{HAN}A-Za-z0-9#\-]{{2,16}}、)+[{HAN}A-Za-z0-9#\-]{{2,16}})等(?:[{HAN}]{{0,4}}?)(片区|区块|地块)"
-)
+_LIST_HEAD = re.compile(rf"等[{HAN}]{{0,4}}?(?:片区|区块|地块)")
+_LIST_CHAR = re.compile(rf"[{HAN}A-Za-z0-9#\-]")
 
 
 def _list_candidates(text: str) -> Iterator[_Candidate]:
     """Names coordinated under a head noun: ``A、B、C等重点片区`` makes A, B and C places."""
-    for m in _LIST.finditer(text):
-        pos = m.start(1)
-        for k, item in enumerate(m.group(1).split("、")):
-            start = left_start(text, pos + len(item), min_len=2) if k == 0 else pos
-            if pos + len(item) - start >= 2:
-                yield _Candidate(start, pos + len(item), "Place", 6)
-            pos += len(item) + 1
+    for head in _LIST_HEAD.finditer(text):
+        items: list[tuple[int, int]] = []
+        end = head.start()
+        while True:
+            start = end
+            while start > 0 and start > end - 16 and _LIST_CHAR.match(text[start - 1]):
+                start -= 1
+            if end - start < 2:
+                break
+            items.append((start, end))
+            if start == 0 or text[start - 1] != "、":
+                break
+            end = start - 1
+        if len(items) < 2:
+            continue
+        for k, (start, end) in enumerate(reversed(items)):
+            if k == 0:
+                start = left_start(text, end, min_len=2)
+            if end - start >= 2:
+                yield _Candidate(start, end, "Place", 6)
 
 
 def _unit_candidates(text: str, assignments: Iterable[Assignment]) -> Iterator[_Candidate]:

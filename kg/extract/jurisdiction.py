@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.regions import (
+    NameScanner,
     Region,
     all_regions,
     code_from_index_no,
@@ -56,7 +57,7 @@ _UNIT_TITLE = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:街道|镇|乡))(?=办事处
 class _Scanner:
     """One regex of every division name (full and short) and the regions each surface may denote."""
 
-    pattern: re.Pattern[str]
+    pattern: NameScanner
     regions: dict[str, tuple[Region, ...]]
 
 
@@ -78,7 +79,7 @@ def _scanner() -> _Scanner:
         for surface in (region.name, short_name(region.name)):
             if len(surface) >= 2 and surface not in _GENERIC_NAMES and surface not in surfaces:
                 surfaces[surface] = tuple(regions_named(surface))
-    return _Scanner(re.compile(_trie_pattern(sorted(surfaces))), surfaces)
+    return _Scanner(NameScanner(surfaces), surfaces)
 
 
 @cache
