@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -212,7 +213,11 @@ class NameScanner:
         self._index = {key: tuple(sorted(group, key=lambda n: (-len(n), n))) for key, group in index.items()}
         firsts = sorted({key[0] for key in self._index})
         self._starts = re.compile("[" + "".join(map(re.escape, firsts)) + "]") if firsts else None
-        self._recent: dict[str, tuple[NameMatch, ...]] = {}
+        self._recent: dict[str, tuple[tuple[NameMatch, ...], list[int]]] = {}
+
+    def forget(self) -> None:
+        """Drop the remembered scans of recent texts."""
+        self._recent.clear()
 
     def match(self, text: str, pos: int = 0) -> NameMatch | None:
         """The longest name starting exactly at ``pos``."""
@@ -246,16 +251,27 @@ class NameScanner:
         by several callers (its jurisdiction, its places, the prefixes of its agency names).
         """
         end = len(text) if endpos is None else min(endpos, len(text))
-        if pos != 0 or end != len(text):
-            yield from self._scan(text, pos, end)
+        found, starts = self._whole(text)
+        if pos == 0 and end == len(text):
+            yield from found
             return
-        found = self._recent.get(text)
-        if found is None:
-            found = tuple(self._scan(text, 0, end))
+        # a window of a text scanned whole: the names lying inside it
+        for k in range(bisect_left(starts, pos), len(found)):
+            if found[k].end() > end:
+                if found[k].start() >= end:
+                    return
+                continue
+            yield found[k]
+
+    def _whole(self, text: str) -> tuple[tuple[NameMatch, ...], list[int]]:
+        cached = self._recent.get(text)
+        if cached is None:
+            found = tuple(self._scan(text, 0, len(text)))
+            cached = (found, [m.start() for m in found])
             if len(self._recent) >= 8:
                 self._recent.pop(next(iter(self._recent)))
-            self._recent[text] = found
-        yield from found
+            self._recent[text] = cached
+        return cached
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> NameMatch | None:
         """The first name in ``text[pos:endpos]``, or None."""

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 
@@ -112,6 +112,7 @@ def _parse_table(text: str) -> _Table:
     return _Table(kinds, expansions, frozenset(kinds) | frozenset(rows_of))
 
 
+@lru_cache(maxsize=65536)
 def split_prefix(name: str) -> tuple[str, str]:
     """Separate the administrative prefix of a unit name from its department core.
 
@@ -159,6 +160,7 @@ def _plausible_core(head: str, core: str, name: str) -> bool:
     return not (_LEVEL_PREFIX.fullmatch(head) and name[:2] in _LEVEL_WORDS)
 
 
+@lru_cache(maxsize=65536)
 def canonical_agency_name(name: str) -> str:
     """Expand a standard abbreviation of a department name, keeping its prefix.
 
@@ -191,6 +193,7 @@ def canonical_agency_name(name: str) -> str:
     return prefix + full
 
 
+@lru_cache(maxsize=65536)
 def is_collective_unit(name: str) -> bool:
     """Tell whether a unit name stands for a group of units rather than one body.
 
@@ -239,6 +242,7 @@ def agency_id(name: str, jurisdiction: str | None) -> str:
     return _mint("Agency", jurisdiction, _scoped_agency_name(name, jurisdiction))
 
 
+@lru_cache(maxsize=65536)
 def _scoped_agency_name(name: str, jurisdiction: str | None) -> str:
     # In a 北仑区 document 北仑区交通运输局 and 宁波市北仑区交通运输局 are 区交通运输局.
     canonical = canonical_agency_name(name)

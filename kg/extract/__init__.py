@@ -8,7 +8,7 @@ from kg.extract.header import extract_header
 from kg.extract.jurisdiction import infer_jurisdiction
 from kg.models import Document, Extraction
 
-__all__ = ["extract_document"]
+__all__ = ["extract_document", "clear_caches"]
 
 
 def extract_document(doc: Document) -> Extraction:
@@ -38,3 +38,23 @@ def extract_document(doc: Document) -> Extraction:
         mentions=mentions,
         entities=entities,
     )
+
+
+def clear_caches() -> None:
+    """Forget every per-text and per-name memo (tables stay loaded).
+
+    Extraction memoises unit splits, name checks and scans of recent texts; a benchmark calls
+    this before each timed pass so that it measures text the extractor has not seen.
+    """
+    from kg import resolve
+    from kg.extract import assignments, entities, jurisdiction, lexicon, units
+
+    for function in (
+        units._split_units, units.is_unit_name, units.looks_like_unit_list, assignments.classify_column,
+        resolve.split_prefix, resolve.canonical_agency_name, resolve.is_collective_unit,
+        resolve._scoped_agency_name,
+    ):
+        function.cache_clear()
+    lexicon._RECENT.clear()
+    for scanner in (entities._region_table()[0], jurisdiction._scanner().pattern):
+        scanner.forget()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ _UNIT_ROLES = ("lead", "support", "resp")
 _NOT_A_LABEL = re.compile(r"[、,;。()\d]")
 
 
+@lru_cache(maxsize=4096)
 def classify_column(label: str) -> str | None:
     """Role of a table column from its header label, or None when it is not a header label.
 

@@ -155,15 +155,22 @@ def _agency_start(text: str, anchor: int) -> int | None:
             start = k + 1
     # two agencies written back to back (区教育局卫健局): the second starts after the first's suffix
     for k in range(start, anchor - 1):
-        if text[k] in "局委办" and k - start >= 1:
+        if text[k] in "局办" and k - start >= 1:
             start = k + 1
     if text[start : start + 1] in ("和", "与", "及"):
         start += 1
     return start if anchor > start else None
 
 
+# the suffix with its lookbehind context made literal: a name that is nothing but this
+# (合作办, 实验室, 市委) names no particular body
+_SUFFIX_ONLY = re.compile(AGENCY_SUFFIX.replace("(?<=", "(?:"))
+
+
 def _agency_name_ok(name: str) -> bool:
     name = _QUALIFIER.sub("", name)
+    if _SUFFIX_ONLY.fullmatch(name) and not (len(name) >= 3 and name.endswith("部")):
+        return False
     if len(name) < 3 or len(name) > 30 or re.search(r"[0-9]", name):
         return False
     if _AGENCY_NOT.search(name) and not name.endswith(("研究所", "派出所")):

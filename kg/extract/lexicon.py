@@ -69,6 +69,30 @@ _LEADING_JUNK = re.compile(
 )
 
 
+_NAME_TAIL = re.compile(rf"[{HAN}A-Za-z0-9#·\-]*\Z")
+_RECENT: dict[str, dict[int, str]] = {}
+
+
+def _words_at(text: str) -> dict[int, str]:
+    """Memo of the longest boundary word at each position of a text (the last few texts):
+    the name finders look left from many anchors over the same stretches."""
+    memo = _RECENT.get(text)
+    if memo is None:
+        if len(_RECENT) >= 4:
+            _RECENT.pop(next(iter(_RECENT)))
+        memo = _RECENT[text] = {}
+    return memo
+
+
+def _longest_word(text: str, i: int) -> str:
+    words = boundary_words()
+    for n in (4, 3, 2):
+        w = text[i : i + n]
+        if len(w) == n and w in words:
+            return w
+    return ""
+
+
 @cache
 def boundary_words() -> frozenset[str]:
     """Words that end a name on its left: the shipped dictionary list plus government-prose extras."""
@@ -89,28 +113,27 @@ def left_start(
     >>> text[left_start(text, text.index("高速")):]
     '杭甬高速复线'
     """
-    j = anchor
-    while j > 0 and anchor - j < max_len and NAME_CHAR.match(text[j - 1]):
-        j -= 1
-    words = boundary_words()
+    run = _NAME_TAIL.search(text, max(0, anchor - max_len), anchor)
+    j = run.start() if run else anchor
+    words_at = _words_at(text)
     cut = j
     limit = anchor - min_len
     i = j
     # forward maximum matching: a word found at i hides the words that start inside it
     # (搭建中石化 is 搭建 + 中石化, not 搭 + 建中 + 石化)
     while i < anchor:
-        for n in (4, 3, 2):
-            w = text[i : i + n]
-            if len(w) == n and w in words:
-                if i + n <= limit and w not in allowed:
-                    cut = max(cut, i + n)
-                i += n
-                break
-        else:
-            if text[i] in _SINGLE and text[i] not in allowed and i + 1 <= limit:
-                # 和/与/及 join two names only when a name of two characters or more precedes (景和学校)
-                if text[i] not in _CONNECTIVES or i - max(cut, j) != 1:
-                    cut = max(cut, i + 1)
-            i += 1
+        w = words_at.get(i)
+        if w is None:
+            w = words_at[i] = _longest_word(text, i)
+        if w:
+            if i + len(w) <= limit and w not in allowed:
+                cut = max(cut, i + len(w))
+            i += len(w)
+            continue
+        if text[i] in _SINGLE and text[i] not in allowed and i + 1 <= limit:
+            # 和/与/及 join two names only when a name of two characters or more precedes (景和学校)
+            if text[i] not in _CONNECTIVES or i - max(cut, j) != 1:
+                cut = max(cut, i + 1)
+        i += 1
     junk = _LEADING_JUNK.match(text, cut, anchor)
     return junk.end() if junk else cut

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
     "AGENCY_SUFFIX",
@@ -17,16 +18,18 @@ __all__ = [
 #: Endings of the names of government bodies, party organs, public units, task forces and
 #: state-owned companies, longest first so that 分局 wins over 局.
 AGENCY_SUFFIX = (
-    r"(?:街道办事处|人民政府|领导小组办公室|工作领导小组|领导小组|指挥部|工作专班|专班|工作组|"
-    r"管理委员会|委员会|管委会|办公室|办公厅|事务所|服务中心|中心|分局|局(?!面|部|势)|"
-    r"(?:党|市|区|县|省|镇|工|纪|政法|编|农|财|经|教|科|卫|建|规|发改|国资)委|"
-    r"(?:政府|府|委|编|农|侨|台|信访|综治|督查|人防|国资|金融|考核|改革|领导小组|双拥|文明|合作)办(?!公)|"
-    r"(?<=[区市县省镇乡])政府|实验室|(?:检|计量|设计|规划|科学|研究|医学|社科|环科|工程)院|"
-    r"(?:组织|宣传|统战|武装|工信|商务|财政|教育|科技|公安|民政|司法|自然资源|生态环境|交通运输|水利|农业农村|卫生健康|"
-    r"应急管理|外交|国防|社会工作)部|"
-    r"有限责任公司|有限公司|股份公司|集团|公司|联合社|联社|供销社|"
-    r"总工会|工会|妇联|残联|科协|侨联|文联|团区委|团市委|团县委|团委|"
-    r"人民法院|人民检察院|法院|检察院|研究院|研究所|医院|大学|学院|大队|支队(?!伍)|派出所)"
+    # Each alternative starts at a character typical of the suffix (委, 局, 办 ...), the words
+    # before it checked by lookbehind: the name finder extends names leftwards anyway, and a
+    # pattern that starts on rare characters scans Chinese text fast (see kg.extract.scan).
+    r"(?:街道办事处|领导小组(?:办公室)?|指挥部|专班|(?<=工作)组|委员会|(?<=管)委会|办公室|办公厅|事务所|中心|局(?!面|部|势)|"
+    r"(?<=[党市区县省镇工纪编农财经教科卫建规团])委|(?<=政法|发改|国资)委|"
+    r"(?<=[府委编农侨台])办(?!公)|(?<=信访|综治|督查|人防|国资|金融|考核|改革|双拥|文明|合作)办(?!公)|"
+    r"(?<=领导小组)办(?!公)|(?<=[区市县省镇乡])政府|(?<=人民)政府|(?<=实验)室|"
+    r"(?<=[检法医学])院|(?<=计量|设计|规划|科学|研究|医学|社科|环科|工程|检察)院|"
+    r"(?<=组织|宣传|统战|武装|工信|商务|财政|教育|科技|公安|民政|司法|水利|外交|国防)部|"
+    r"(?<=自然资源|生态环境|交通运输|农业农村|卫生健康|应急管理|社会工作)部|"
+    r"公司|集团|(?<=联合)社|联社|(?<=供销)社|工会|(?<=[妇残侨文])联|(?<=科)协|"
+    r"(?<=研究)所|(?<=大)学|(?<=[大])队|(?<=支)队(?!伍)|(?<=派出)所)"
 )
 
 #: Collective units: not one named body but a set of them.
@@ -88,6 +91,11 @@ def split_units(cell: str) -> list[str]:
     >>> split_units("区委(区政府)办公室;各街道")
     ['区委(区政府)办公室', '各街道']
     """
+    return list(_split_units(cell))
+
+
+@lru_cache(maxsize=65536)
+def _split_units(cell: str) -> tuple[str, ...]:
     units: list[str] = []
     for group in _split_top(cell.replace("，", ",").replace("；", ";"), _TOP_SEPARATORS):
         group = strip_group_suffix(group)
@@ -95,7 +103,7 @@ def split_units(cell: str) -> list[str]:
             unit = strip_group_suffix(unit)
             if unit and unit not in ("无", "/", "-", "—"):
                 units.append(unit)
-    return units
+    return tuple(units)
 
 
 def is_collective(name: str) -> bool:
@@ -107,6 +115,7 @@ def is_collective(name: str) -> bool:
     return bool(COLLECTIVE_RE.match(name))
 
 
+@lru_cache(maxsize=65536)
 def is_unit_name(name: str) -> bool:
     """True when ``name`` reads as a responsible unit (a body, a task force, a company, a township,
     a collective).
@@ -122,6 +131,7 @@ def is_unit_name(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def looks_like_unit_list(cell: str) -> bool:
     """True when every unit of ``cell`` is a unit name (the cell is a 牵头/配合 column value).
 
