@@ -22,6 +22,7 @@ __all__ = [
     "code_from_index_no",
     "NameScanner",
     "NameMatch",
+    "region_scanner",
 ]
 
 # Generic parts of a division name, longest first so 自治县 wins over 县.
@@ -280,3 +281,16 @@ class NameScanner:
     def findall(self, text: str) -> list[str]:
         """Every name found, in order."""
         return [m.group() for m in self.finditer(text)]
+
+
+@cache
+def region_scanner() -> NameScanner:
+    """One scanner of every division name and short name (2+ characters), shared by the
+    stages that look for places, so that a document is scanned once."""
+    names: set[str] = set()
+    for region in all_regions():
+        if region.name.startswith(("市辖", "省直辖", "自治区直辖")):
+            continue
+        names.add(region.name)
+        names.add(short_name(region.name))
+    return NameScanner(n for n in names if len(n) >= 2)

@@ -47,7 +47,7 @@ def clear_caches() -> None:
     this before each timed pass so that it measures text the extractor has not seen.
     """
     from kg import resolve
-    from kg.extract import assignments, entities, jurisdiction, lexicon, units
+    from kg.extract import assignments, entities, jurisdiction, units
 
     for function in (
         units._split_units, units.is_unit_name, units.looks_like_unit_list, assignments.classify_column,
@@ -55,6 +55,5 @@ def clear_caches() -> None:
         resolve._scoped_agency_name,
     ):
         function.cache_clear()
-    lexicon._RECENT.clear()
     for scanner in (entities._region_table()[0], jurisdiction._scanner().pattern):
         scanner.forget()

@@ -16,7 +16,7 @@ from kg.extract.lexicon import AGENCY_WORDS, HAN, PHASE, PROJECT_WORDS, RANGE, b
 from kg.extract.scan import FastPattern
 from kg.extract.units import AGENCY_SUFFIX, is_collective
 from kg.models import Assignment, Mention
-from kg.regions import NameScanner
+from kg.regions import NameScanner, region_scanner
 
 __all__ = ["extract_mentions"]
 
@@ -216,7 +216,7 @@ def _region_table() -> tuple[NameScanner, dict[str, tuple[str, ...]]]:
             short = short_name(region.name)
             if short != region.name:
                 codes.setdefault(short, []).append(region.code)
-        _REGIONS.append((NameScanner(codes), {k: tuple(v) for k, v in codes.items()}))
+        _REGIONS.append((region_scanner(), {k: tuple(v) for k, v in codes.items()}))
     return _REGIONS[0]
 
 

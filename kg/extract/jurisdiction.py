@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from kg.regions import (
+    NameMatch,
     NameScanner,
+    region_scanner,
     Region,
     all_regions,
     code_from_index_no,
@@ -55,9 +57,9 @@ _UNIT_TITLE = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:街道|镇|乡))(?=办事处
 
 @dataclass(frozen=True)
 class _Scanner:
-    """One regex of every division name (full and short) and the regions each surface may denote."""
+    """The division-name scanner and the regions each surface may denote."""
 
-    pattern: NameScanner
+    pattern: _KnownNames
     regions: dict[str, tuple[Region, ...]]
 
 
@@ -71,15 +73,32 @@ class _Evidence:
     context: frozenset[str]  # codes of the cities and provinces the document names (or its 索引号 gives)
 
 
+class _KnownNames:
+    """The shared division-name scanner, keeping only the surfaces this module resolves."""
+
+    def __init__(self, scanner: NameScanner, known: dict[str, tuple[Region, ...]]) -> None:
+        self._scanner, self._known = scanner, known
+
+    def finditer(self, text: str) -> Iterator[NameMatch]:
+        return (m for m in self._scanner.finditer(text) if m.group() in self._known)
+
+    def match(self, text: str) -> NameMatch | None:
+        found = self._scanner.match(text)
+        return found if found is not None and found.group() in self._known else None
+
+    def forget(self) -> None:
+        self._scanner.forget()
+
+
 @cache
 def _scanner() -> _Scanner:
-    """Build the name regex once, as a trie so that a 50 KB text takes milliseconds."""
+    """The division names (full and short) and the regions each surface may denote."""
     surfaces: dict[str, tuple[Region, ...]] = {}
     for region in all_regions():
         for surface in (region.name, short_name(region.name)):
             if len(surface) >= 2 and surface not in _GENERIC_NAMES and surface not in surfaces:
                 surfaces[surface] = tuple(regions_named(surface))
-    return _Scanner(NameScanner(surfaces), surfaces)
+    return _Scanner(_KnownNames(region_scanner(), surfaces), surfaces)
 
 
 @cache

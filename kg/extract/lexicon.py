@@ -70,27 +70,24 @@ _LEADING_JUNK = re.compile(
 
 
 _NAME_TAIL = re.compile(rf"[{HAN}A-Za-z0-9#·\-]*\Z")
-_RECENT: dict[str, dict[int, str]] = {}
-
-
-def _words_at(text: str) -> dict[int, str]:
-    """Memo of the longest boundary word at each position of a text (the last few texts):
-    the name finders look left from many anchors over the same stretches."""
-    memo = _RECENT.get(text)
-    if memo is None:
-        if len(_RECENT) >= 4:
-            _RECENT.pop(next(iter(_RECENT)))
-        memo = _RECENT[text] = {}
-    return memo
 
 
 def _longest_word(text: str, i: int) -> str:
+    """The longest boundary word starting at ``i``, or ""."""
+    if text[i : i + 2] not in _prefixes():
+        return ""
     words = boundary_words()
     for n in (4, 3, 2):
         w = text[i : i + n]
         if len(w) == n and w in words:
             return w
     return ""
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    """First two characters of every boundary word: most positions fail this one lookup."""
+    return frozenset(w[:2] for w in boundary_words())
 
 
 @cache
@@ -115,16 +112,13 @@ def left_start(
     """
     run = _NAME_TAIL.search(text, max(0, anchor - max_len), anchor)
     j = run.start() if run else anchor
-    words_at = _words_at(text)
     cut = j
     limit = anchor - min_len
     i = j
     # forward maximum matching: a word found at i hides the words that start inside it
     # (搭建中石化 is 搭建 + 中石化, not 搭 + 建中 + 石化)
     while i < anchor:
-        w = words_at.get(i)
-        if w is None:
-            w = words_at[i] = _longest_word(text, i)
+        w = _longest_word(text, i)
         if w:
             if i + len(w) <= limit and w not in allowed:
                 cut = max(cut, i + len(w))
