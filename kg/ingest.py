@@ -81,6 +81,8 @@ def read_document(path: Path) -> RawDocument:
         raise InputError(
             path, "is a folder, not a file; name a file, or let find_documents search the folder"
         )
+    if not path.exists():
+        raise InputError(path, "no such file; check the path")
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         suffix = path.suffix or "(none)"

@@ -400,7 +400,6 @@ def test_build_missing_corpus_file_reports_the_path(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[0] == f"Error: {tmp_path / 'nope.txt'}: no such file; check the path"
 
 
-@pytest.mark.xfail(strict=True, reason="kg.ingest.read_document checks the extension before existence")
 def test_build_missing_corpus_folder_reports_no_such_file(tmp_path: Path) -> None:
     result = run("build", tmp_path / "nope", "--out", tmp_path / "out")
     assert result.exit_code == 1
