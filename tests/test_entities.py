@@ -149,3 +149,15 @@ def test_units_of_assignments_are_agencies_or_places():
 def test_left_start_stops_at_boundary_words_and_counts(text, suffix, expected):
     anchor = text.index(suffix)
     assert text[left_start(text, anchor) : anchor] == expected
+
+
+def test_development_zone_stands_alone_unless_a_region_names_it():
+    assert pairs("紧扣高新区发展定位,推进宁波高新区建设。", "330200") == [("高新区", "Place"), ("宁波高新区", "Place")]
+
+
+def test_stretches_described_by_position_or_size_are_not_places():
+    assert pairs("推进体育馆北侧120亩地块出让。") == []
+
+
+def test_a_future_community_is_a_housing_programme_not_a_community():
+    assert pairs("新建成未来社区5个。") == [("未来社区", "HousingProgramme")]

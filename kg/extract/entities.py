@@ -273,6 +273,8 @@ _PLACE_GENERIC_HEAD = re.compile(
     r"^(?:重点|重大|重要|更新|相关|各|全域|全|城市|城镇|农村|乡村|行政|美丽|未来|低碳|工业|旅游|科创|智能|示范|试点|特色|"
     r"省级|市级|区级|新建|河湖|田园|小微|老旧|垃圾分类|完整|单点|清廉|水美|科学家|乡镇|镇街|街道)"
 )
+# a stretch described by its position or size is no named place (奥体北侧240亩地块)
+_DESCRIPTIVE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:亩|平方公里|平方米|公顷)|(?:以北|以南|以东|以西|北侧|南侧|东侧|西侧|周边|附近|沿线)")
 _ADMIN_INNER = re.compile(r"(?:街道|[区县市镇乡])(?=[\u4e00-\u9fff]{2})")
 _ADMIN_SPLIT = re.compile(rf"^([{HAN}]{{2,4}}(?:街道|镇|乡))([{HAN}]{{2,4}}(?:社区|村))$")
 
@@ -292,15 +294,16 @@ def _place_candidates(text: str) -> Iterator[_Candidate]:
             if inner:
                 start = inner[-1].end()
         name = text[start : m.start()]
-        if m.group() in _ZONES and (len(name) < 2 or left_start(text, m.start(), max_len=1) < m.start()):
-            # a zone named on its own (高新区) when no clean name precedes it
-            if left_start(text, m.start(), max_len=1) == m.start() or not name:
-                yield _Candidate(m.start(), m.end(), "Place", 1)
-                continue
+        if m.group() in _ZONES and not (name and regions.match(text, start) and regions.match(text, start).end() == m.start()):
+            # a zone is named by a region before it (宁波高新区) or stands alone (高新区)
+            yield _Candidate(m.start(), m.end(), "Place", 1)
+            continue
         if len(name) < 2 or len(name) > _PLACE_MAX.get(m.group(), 10):
             continue
-        if _PLACE_GENERIC_HEAD.match(name) or re.match(r"[0-9]", name):
+        if _PLACE_GENERIC_HEAD.match(name) or re.match(r"[0-9]", name) or _DESCRIPTIVE.search(name):
             continue
+        if _HOUSING.search(text, start, m.end()):
+            continue  # 建成未来社区: a housing programme, not a community
         split = _ADMIN_SPLIT.match(text[start : m.end()])
         if split:  # 蛟川街道青枫社区 -> 蛟川街道 + 青枫社区
             yield _Candidate(start, start + len(split.group(1)), "Place", 1)

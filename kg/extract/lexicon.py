@@ -32,7 +32,7 @@ _EXTRA_BOUNDARY = """
 出台 设立 成立 组建 引进 招引 培育 发展 促进 带动 助力 管理 运营 养护 维护 保护 修缮 投产 开业 签约 落地 交付 交房 出让
 拆迁 征迁 征收 签订 对接 洽谈 衔接 配套 新增 累计 全年 年内 目前 当前 今年 明年 去年 上半年 下半年 年度 以来 以上 以下
 左右 一批 新一轮 首个 首条 首座 首批 高标准 高质量 高水平 全力以赴 宣贯 纳管 实体化 常态化 市场化 一体化 数字化 智能化
-国际化 规范化 标准化 精细化 全域 全区 全市 全县 全省 我区 我市 我县 我们 本区 本市 辖区 相关 有关 剩余 其余 服务 参与
+国际化 规范化 精细化 全域 全区 全市 全县 全省 我区 我市 我县 我们 本区 本市 辖区 相关 有关 剩余 其余 服务 参与
 推广 试点 示范 打赢 填补 抓好 悉心 开启 走访 进驻 入驻 补齐 对标 重点关注 关注 积极向上 向上 发挥 充分 探索 激发 简化
 的 在 对 于 为 与 和 及 或 等 是 将 把 由 向 从 至 到 并 已 获 被 以 了 着 其 经 让 使
 """.split()
@@ -50,7 +50,7 @@ AGENCY_WORDS = NAME_WORDS | frozenset(
 联合 组织 保障 执法 更新 治理 保护 维护 养护 拆迁 征地 规划 统筹 促进 发展 服务 管理 建设 改革 投资 监督 救助 领导
 协同 和 与 交通 运输 城乡 社会 事务 公共 项目 生态 安全 数据 资源 征收 协调 应急 救援 研究 宣传 统战 合作 科技 技术 信息 产业
 经济 文化 旅游 体育 卫生 健康 教育 农业 农村 水利 商务 市场 市政 环境 园林 绿化 城市 物流 工作 专项 成员 有限 集团 实验
-医疗 村级 集体 壮大 检测 检验 审批 登记 调度 交易 监测 评估 发展和 改革和
+医疗 村级 集体 壮大 检测 检验 审批 登记 调度 交易 监测 评估 发展和 改革和 制造 股份
 """.split()
 )
 
@@ -63,6 +63,7 @@ PROJECT_WORDS = NAME_WORDS | frozenset(
 
 _SINGLE = frozenset(w for w in _EXTRA_BOUNDARY if len(w) == 1)
 _CONNECTIVES = frozenset("和与及或")
+_UNIT_END = frozenset("局委办院所司部队站心组室")
 _LEADING_JUNK = re.compile(
     r"(?:[0-9]+(?:\.[0-9]+)?余?(?:个|条|座|处|家|所|项|名|户|套|间|辆|台|万|亿|年|月|日|号|批|次|场|种|类|级|亩|米|公里|平方公里|平方米)"
     r"|[一二两三四五六七八九十百千万]+(?:个|条|座|处|家|所|项|批|名|户|套|次|场|种|类)|第[一二三四五六七八九十0-9]+[批个届次期])+"
@@ -126,7 +127,7 @@ def left_start(
             continue
         if text[i] in _SINGLE and text[i] not in allowed and i + 1 <= limit:
             # 和/与/及 join two names only when a name of two characters or more precedes (景和学校)
-            if text[i] not in _CONNECTIVES or i - max(cut, j) != 1:
+            if text[i] not in _CONNECTIVES or i - max(cut, j) != 1 or text[i - 1] in _UNIT_END:
                 cut = max(cut, i + 1)
         i += 1
     junk = _LEADING_JUNK.match(text, cut, anchor)
