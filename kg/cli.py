@@ -6,6 +6,7 @@ extracted, 1 when none was (or an output cannot be written), 2 for usage errors.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,21 +59,48 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path | None, f
 @click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--out", "out_dir", default=Path("output"), show_default=True,
-    type=click.Path(file_okay=False, path_type=Path), help="Folder for extractions/ and build_report.json.",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for extractions/, graph.{trig,nq,ttl,jsonld}, store/ and build_report.json.",
+)
+@click.option(
+    "--base", default=None, metavar="IRI",
+    help="Namespace of minted IRIs (default https://w3id.org/kg-gov/id/).",
 )  # fmt: skip
 @click.pass_context
-def build(ctx: click.Context, corpus: tuple[Path, ...], out_dir: Path) -> None:
-    """Build the outputs from a corpus (files or folders; default: data/samples) into --out."""
+def build(ctx: click.Context, corpus: tuple[Path, ...], out_dir: Path, base: str | None) -> None:
+    """Build the knowledge graph from a corpus (files or folders; default: data/samples).
+
+    \b
+    Example:
+      kg build data/samples --out output
+      kg query 01_agencies_by_tasks_led --graph output
+    """
     from kg.errors import KGError
+    from kg.ingest import find_documents
     from kg.pipeline import build as run_build
 
     corpus = corpus or (Path("data/samples"),)
-    try:
-        report = run_build(corpus, out_dir, on_result=_echo_problem)
-    except KGError as exc:
-        raise click.ClickException(str(exc)) from exc
-    detail = f"documents, {report.assignments} assignments, {report.entities} entities -> {out_dir}"
+    documents = find_documents(corpus)
+    show = len(documents) >= _PROGRESS_FROM or sys.stderr.isatty()
+    with click.progressbar(length=len(documents), label="Building", file=sys.stderr, hidden=not show) as bar:
+
+        def on_result(result: ExtractResult) -> None:
+            _echo_problem(result)
+            bar.update(1)
+
+        try:
+            report = run_build(documents or corpus, out_dir, base=base, on_result=on_result)
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from exc
+    detail = (
+        f"documents, {report.assignments} assignments, {report.entities} entities, "
+        f"{report.triples} triples -> {out_dir}"
+    )
     ctx.exit(_finish(report, corpus, detail))
+
+
+#: Builds of this many documents or more show a progress bar even when stderr is not a terminal.
+_PROGRESS_FROM = 50
 
 
 def _echo_problem(result: ExtractResult) -> None:

@@ -49,6 +49,8 @@ class BuildReport:
     entities: int
     problems: tuple[Problem, ...]
     written: tuple[Path, ...]
+    triples: int = 0  # quads in the built dataset (0 when no graph was built)
+    graphs: int = 0  # named graphs, one per document
 
 
 def extract_path(path: Path) -> ExtractResult:
@@ -130,19 +132,45 @@ def _write_result(result: ExtractResult, out_dir: Path, claimed: dict[str, Path]
 
 
 def build(
-    corpus: Iterable[Path], out_dir: Path, *, on_result: Callable[[ExtractResult], None] | None = None
+    corpus: Iterable[Path],
+    out_dir: Path,
+    *,
+    base: str | None = None,
+    on_result: Callable[[ExtractResult], None] | None = None,
 ) -> BuildReport:
-    """Build everything ``make run`` promises into ``out_dir`` (for now: the extractions).
+    """Build everything ``make run`` promises into ``out_dir``.
 
-    Writes ``out_dir/extractions/<stem>.json`` per document and ``out_dir/build_report.json``
-    (counts, problems and the files written, paths relative to ``out_dir``).
+    Writes ``out_dir/extractions/<stem>.json`` per document, the graph as ``graph.trig``,
+    ``graph.nq``, ``graph.ttl`` (union) and ``graph.jsonld``, the Oxigraph store under
+    ``out_dir/store`` and ``out_dir/build_report.json`` (counts, triples, problems, files).
 
     Raises:
         OutputError: a file in ``out_dir`` cannot be written.
     """
     from kg.export import write_json
+    from kg.rdf import DEFAULT_BASE, build_dataset, document_graph
+    from kg.serialize import to_nquads, write_graph_files
+    from kg.store import load_store
 
-    report = extract_paths(corpus, out_dir / EXTRACTIONS_DIR, on_result=on_result)
+    base = base or DEFAULT_BASE
+    parts = []
+
+    def collect(result: ExtractResult) -> None:
+        if result.extraction is not None:
+            parts.append(document_graph(result.extraction, result.document, base=base))
+        if on_result is not None:
+            on_result(result)
+
+    report = extract_paths(corpus, out_dir / EXTRACTIONS_DIR, on_result=collect)
+    dataset = build_dataset(parts, base=base)
+    written = write_graph_files(dataset, out_dir, base=base)
+    load_store(to_nquads(dataset), out_dir)
+    report = replace(
+        report,
+        written=report.written + tuple(written.values()),
+        triples=sum(len(g) for g in dataset.graphs()),
+        graphs=len(parts),
+    )
     write_json(out_dir / BUILD_REPORT, _report_record(report, out_dir))
     return report
 
@@ -155,6 +183,8 @@ def _report_record(report: BuildReport, out_dir: Path) -> dict[str, object]:
         "failed": report.failed,
         "assignments": report.assignments,
         "entities": report.entities,
+        "triples": report.triples,
+        "graphs": report.graphs,
         "problems": [{"doc": p.doc, "where": p.where, "message": p.message} for p in report.problems],
         "written": sorted(path.relative_to(out_dir).as_posix() for path in report.written),
     }

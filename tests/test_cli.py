@@ -376,10 +376,16 @@ def test_build_writes_extractions_and_report(tmp_path: Path) -> None:
     error, summary = result.stderr.splitlines()
     assert error.startswith(f"Error: {corpus / 'empty.txt'}: file is empty")
     assert summary.startswith("4 of 5 documents, 6 assignments, ")
-    assert sorted(all_files(tmp_path / "out")) == [
+    files = sorted(f for f in all_files(tmp_path / "out") if not f.startswith("store/"))
+    assert files == [
         "build_report.json",
         *(f"extractions/{s}.json" for s in ("big5", "gbk", "page", "table")),
+        "graph.jsonld",
+        "graph.nq",
+        "graph.trig",
+        "graph.ttl",
     ]
+    assert (tmp_path / "out" / "store").is_dir()
     report = load(tmp_path / "out" / "build_report.json")
     assert (report["documents"], report["extracted"], report["failed"], report["assignments"]) == (5, 4, 1, 6)
     assert [p["doc"] for p in report["problems"]] == ["empty.txt"]
