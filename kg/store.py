@@ -62,13 +62,15 @@ def open_store(graph_dir: Path, *, read_only: bool = True):  # noqa: ANN201 - py
     return pyoxigraph.Store.read_only(str(path)) if read_only else pyoxigraph.Store(str(path))
 
 
-def replace_document_graph(store, graph_iri: str, nquads: str) -> None:  # noqa: ANN001 - pyoxigraph.Store
-    """Replace exactly one document's named graph with the quads given (all in that graph)."""
+def replace_document_graph(store, graph) -> None:  # noqa: ANN001 - pyoxigraph.Store, rdflib.Graph
+    """Replace exactly one document's named graph in ``store`` with ``graph`` (named by its identifier)."""
     import pyoxigraph
 
-    graph = pyoxigraph.NamedNode(graph_iri)
-    store.remove_graph(graph) if store.contains_named_graph(graph) else None
-    for quad in pyoxigraph.parse(nquads.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS):
-        if quad.graph_name != graph:
-            raise ValueError(f"quad outside graph {graph_iri}: {quad}")
-        store.add(quad)
+    name = pyoxigraph.NamedNode(str(graph.identifier))
+    if store.contains_named_graph(name):
+        store.remove_graph(name)
+    triples = graph.serialize(format="nt").encode("utf-8")
+    store.extend(
+        pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
+        for t in pyoxigraph.parse(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    )

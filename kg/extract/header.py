@@ -130,7 +130,7 @@ def _find_title(lines: list[str], last_header_line: int) -> str | None:
         if _ENUMERATED.match(candidate):  # a section heading ("一、...") starts the body
             return None
         if (
-            4 <= len(candidate) <= 80
+            6 <= len(candidate) <= 80  # a table's column label (目标任务) is no title
             and not candidate.endswith(("。", ";"))
             and _TITLE_WORDS.search(candidate)
         ):
