@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kg import resolve
+from kg import agency_names, resolve
 from kg.models import Entity, Mention
 from kg.resolve import (
     agency_id,
@@ -27,7 +27,7 @@ def test_doctests() -> None:
 
 
 def test_table_rows_are_well_formed() -> None:
-    table = resolve._table()
+    table = agency_names._table()
     assert len(table.kinds) >= 80
     assert set(table.kinds.values()) <= {
         "government", "office", "bureau", "committee", "center", "party", "military",
@@ -39,7 +39,7 @@ def test_table_rows_are_well_formed() -> None:
 
 def test_table_rejects_a_malformed_row() -> None:
     with pytest.raises(ValueError, match="line 2"):
-        resolve._parse_table("full\tabbreviations\tkind\n教育局\tbureau\n")
+        agency_names._parse_table("full\tabbreviations\tkind\n教育局\tbureau\n")
 
 
 @pytest.mark.parametrize(
