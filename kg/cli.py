@@ -137,3 +137,301 @@ def _finish(report: BuildReport, paths: tuple[Path, ...], detail: str) -> int:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``kg`` and ``python -m kg``."""
     cli.main(args=argv, prog_name="kg")
+
+
+_SERVE_EXAMPLE = """\b
+Example:
+  kg serve --graph output --port 3030
+  curl -H 'Accept: text/csv' --data-urlencode \\
+    'query=SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g' \\
+    http://127.0.0.1:3030/sparql
+
+\b
+  # Python, with SPARQLWrapper:
+  from SPARQLWrapper import SPARQLWrapper, JSON
+  w = SPARQLWrapper("http://127.0.0.1:3030/sparql")
+  w.setReturnFormat(JSON)
+  w.setQuery("SELECT ?a ?name WHERE { ?a a kg:Agency ; skos:prefLabel ?name } LIMIT 5")
+  for row in w.queryAndConvert()["results"]["bindings"]:
+      print(row["name"]["value"])
+"""
+
+
+@cli.command(epilog=_SERVE_EXAMPLE)
+@click.option(
+    "--graph", "graph_dir", default=Path("output"), show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="Folder 'kg build --out' wrote (it holds store/).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=3030, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free).")
+@click.option(
+    "--timeout", default=10.0, show_default=True, type=click.FloatRange(0, min_open=True),
+    help="Seconds a query may run before it is answered 503.",
+)
+@click.option(
+    "--max-rows", default=10000, show_default=True, type=click.IntRange(1),
+    help="Rows (solutions or triples) returned at most; more sets the header X-KG-Truncated: true.",
+)  # fmt: skip
+def serve(graph_dir: Path, host: str, port: int, timeout: float, max_rows: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page at /.
+
+    Plain queries see the union of all graphs (document metadata in the default graph, each
+    document's statements in its own named graph); FROM, default-graph-uri or named-graph-uri
+    choose the dataset instead. Results: SPARQL JSON (default), XML, CSV, TSV; Turtle (default),
+    N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE, by Accept header or format=.
+    Prefixes kg:, skos:, dcterms:, prov: ... are predeclared.
+    """
+    from kg.errors import KGError
+    from kg.serve import is_loopback, make_server, serve_forever
+
+    try:
+        server = make_server(
+            graph_dir, host=host, port=port, timeout=timeout, max_rows=max_rows,
+            log=lambda line: click.echo(line, err=True),
+        )  # fmt: skip
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not is_loopback(host):
+        click.echo(
+            f"Warning: listening on {host}: other machines can query the graph (there is no authentication)",
+            err=True,
+        )
+    click.echo(f"Serving SPARQL on {server.url} (Ctrl-C to stop)", err=True)
+    serve_forever(server)
+
+
+_QUERY_EXAMPLE = """\b
+Examples:
+  kg query --list
+  kg query 01_agencies_by_tasks_led --graph output
+  kg query 04 --param name=区住建局 --format csv
+  kg query 03_agency_tasks -p agency=https://w3id.org/kg-gov/id/agency/11b89985b9689b68
+  kg query 'SELECT (COUNT(*) AS ?tasks) WHERE { GRAPH ?g { ?t a kg:Task } }'
+"""
+
+
+@cli.command("query", epilog=_QUERY_EXAMPLE)
+@click.argument("spec", required=False, metavar="[NAME_OR_FILE_OR_TEXT]")
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable); the query's '# param:' lines say which are IRIs or integers.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
+    help="How to print the rows.",
+)
+@click.option(
+    "--graph", "graph_dir", default=Path("output"), show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="Folder 'kg build' wrote (holding store/).",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the named queries with their titles and exit.")
+def query_command(
+    spec: str | None, params: tuple[str, ...], fmt: str, graph_dir: Path, list_only: bool
+) -> None:
+    """Run a SPARQL query on the built graph: a named query from queries/, an .rq file or SPARQL text.
+
+    A named query is given by its name, its number or a unique prefix of either (01,
+    01_agencies_by_tasks_led, agency_pairs). SPARQL text may use the kg:, skos:, prov:, dcterms:
+    ... prefixes without declaring them. Rows go to stdout, the row count to stderr.
+    """
+    from kg.errors import KGError
+    from kg.query import ParamError, format_result, list_queries, parse_params, query_listing, run_query
+
+    try:
+        if list_only:
+            result = query_listing(list_queries())
+        elif spec is None:
+            raise click.UsageError("give a query NAME_OR_FILE_OR_TEXT, or --list to see the named queries")
+        else:
+            result = run_query(spec, graph_dir, params=parse_params(params))
+    except ParamError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--param'") from exc
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    # Bytes, so that the rows are UTF-8 whatever the terminal's locale.
+    click.echo(format_result(result, fmt).encode("utf-8"), nl=False)
+    if not list_only:
+        click.echo(f"{len(result.rows)} row{'' if len(result.rows) == 1 else 's'}", err=True)
+
+
+# --- network analysis and department maps (kg.analysis, kg.department) -------------------------
+
+from kg.analysis import CENTRALITY_FORMATS, MEASURES  # noqa: E402 - constants only, no heavy imports
+from kg.department_export import MATRIX_FORMATS, REPORT_FORMATS  # noqa: E402
+from kg.network_export import NETWORK_FORMATS, NETWORK_KINDS  # noqa: E402
+
+_GRAPH_HELP = "Folder 'kg build --out' wrote (it holds store/)."
+_JURISDICTION_HELP = "Only tasks of this place or a place inside it; part of a name is enough (北仑)."
+_DOCUMENT_HELP = "Only tasks of this document (file name, stem or IRI)."
+_COLLECTIVE_HELP = "Keep collective units (各街道, 相关部门, …成员单位) as nodes; left out by default."
+
+
+def _measures_epilog() -> str:
+    width = max(len(name) for name in MEASURES)
+    lines = [f"  {name:<{width}}  {meaning}" for name, meaning in MEASURES.items()]
+    return "\b\nMeasures:\n" + "\n".join(lines)
+
+
+def _graph_option(command):  # noqa: ANN001, ANN202 - a click decorator
+    return click.option(
+        "--graph", "graph_dir", default=Path("output"), show_default=True,
+        type=click.Path(file_okay=False, path_type=Path), help=_GRAPH_HELP,
+    )(command)  # fmt: skip
+
+
+def _emit(content: str | bytes, out: Path | None) -> None:
+    """Write to ``out`` (atomically) or print to stdout as UTF-8 whatever the locale."""
+    from kg.department_export import write_output
+
+    if out is not None:
+        write_output(out, content)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(content.encode("utf-8") if isinstance(content, str) else content, nl=False)
+
+
+@cli.command("centrality", epilog=_measures_epilog())
+@click.option("--measure", "-m", type=click.Choice(list(MEASURES)), default="pagerank", show_default=True,
+              help="Rank the agencies by this measure (see below).")
+@click.option("--top", type=click.IntRange(1), default=None, metavar="N", help="Only the first N agencies.")
+@click.option("--jurisdiction", "-j", metavar="PLACE", help=_JURISDICTION_HELP)
+@click.option("--document", "-d", metavar="DOC", help=_DOCUMENT_HELP)
+@click.option("--collective", is_flag=True, help=_COLLECTIVE_HELP)
+@click.option("--format", "fmt", type=click.Choice(CENTRALITY_FORMATS), default="table", show_default=True,
+              help="table for reading, csv or json for other tools.")
+@_graph_option
+def centrality(measure: str, top: int | None, jurisdiction: str | None, document: str | None,
+               collective: bool, fmt: str, graph_dir: Path) -> None:  # fmt: skip
+    """Rank agencies by centrality in the network of who leads and who supports whom.
+
+    Agencies are linked when they share tasks: lead -> support for degrees and PageRank, any two
+    units of a task for betweenness, closeness, eigenvector and communities. The more tasks two
+    agencies share, the stronger (and, for betweenness and closeness, the shorter) their link.
+
+    \b
+    Examples:
+      kg centrality --measure betweenness --top 10
+      kg centrality --jurisdiction 北仑 --format csv > centrality.csv
+    """
+    from kg.analysis import network_metrics, render_centrality
+    from kg.errors import KGError
+
+    try:
+        metrics = network_metrics(graph_dir, jurisdiction=jurisdiction, document=document, collective=collective)
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for warning in metrics.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    _emit(render_centrality(metrics, measure=measure, top=top, fmt=fmt), None)
+    click.echo(f"{len(metrics.agencies)} agencies, {metrics.tasks} tasks", err=True)
+
+
+@cli.command("network")
+@click.option("--format", "fmt", type=click.Choice(NETWORK_FORMATS), default="graphml", show_default=True,
+              help="graphml (yEd, Cytoscape, Gephi), gexf (Gephi) or csv (an edge list).")
+@click.option("--kind", type=click.Choice(NETWORK_KINDS), default="lead-support", show_default=True,
+              help="lead-support: lead -> support units; co-assignment: units sharing tasks; "
+                   "bipartite: agencies and tasks.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--jurisdiction", "-j", metavar="PLACE", help=_JURISDICTION_HELP)
+@click.option("--document", "-d", metavar="DOC", help=_DOCUMENT_HELP)
+@click.option("--collective", is_flag=True, help=_COLLECTIVE_HELP)
+@_graph_option
+def network(fmt: str, kind: str, out: Path | None, jurisdiction: str | None, document: str | None,
+            collective: bool, graph_dir: Path) -> None:  # fmt: skip
+    """Export the agency network for network tools; nodes carry names (UTF-8) and every measure.
+
+    \b
+    Example:
+      kg network --format gexf --out output/network.gexf
+    """
+    from kg.errors import KGError
+    from kg.network_export import network_file
+
+    try:
+        text, graph = network_file(graph_dir, kind=kind, fmt=fmt, jurisdiction=jurisdiction, document=document,
+                                   collective=collective)  # fmt: skip
+        _emit(text, out)
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({kind})", err=True)
+
+
+@cli.command("export")
+@click.argument("department")
+@click.option("--jurisdiction", "-j", metavar="PLACE",
+              help="The agency's place, when several places have an agency of that name.")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="md", show_default=True,
+              help="md, csv (one row per task), json, html (one self-contained page) or xlsx (needs --out).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@_graph_option
+@click.pass_context
+def export_department(ctx: click.Context, department: str, jurisdiction: str | None, fmt: str,
+                      out: Path | None, graph_dir: Path) -> None:  # fmt: skip
+    """Export one department's responsibility map: tasks it leads and supports, partners, projects.
+
+    DEPARTMENT is a full name (区住房和城乡建设局), an abbreviation (区住建局) or a part of the
+    name only one agency has (住房和城乡建设局). When agencies of several places match, they are
+    listed on stderr and the exit status is 2: add --jurisdiction.
+
+    \b
+    Examples:
+      kg export 区住建局
+      kg export 区交通运输局 --jurisdiction 北仑 --format html --out jtj.html
+    """
+    from kg.department import AmbiguousAgencyError, department_report
+    from kg.department_export import render_report
+    from kg.errors import KGError
+
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError("--format xlsx writes a binary file: give --out FILE")
+    try:
+        report = department_report(graph_dir, department, jurisdiction=jurisdiction)
+    except AmbiguousAgencyError as exc:
+        click.echo(f"Error: {len(exc.candidates)} agencies answer to {department!r}; "
+                   "pass --jurisdiction with one of these places:", err=True)  # fmt: skip
+        for c in exc.candidates:
+            click.echo(f"  {c.label}  ({c.jurisdiction or 'jurisdiction unknown'})", err=True)
+        ctx.exit(2)
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    try:
+        _emit(render_report(report, fmt), out)
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command("matrix")
+@click.option("--jurisdiction", "-j", metavar="PLACE", required=True, help=_JURISDICTION_HELP)
+@click.option("--document", "-d", metavar="DOC", help=_DOCUMENT_HELP)
+@click.option("--collective", is_flag=True, help="Give collective units (各街道 …) columns too.")
+@click.option("--format", "fmt", type=click.Choice(MATRIX_FORMATS), default="csv", show_default=True,
+              help="csv, or xlsx (needs --out).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@_graph_option
+def matrix(jurisdiction: str, document: str | None, collective: bool, fmt: str, out: Path | None,
+           graph_dir: Path) -> None:  # fmt: skip
+    """Write the RACI-style matrix of a jurisdiction: a row per task, a column per agency, L or S.
+
+    L: the agency leads the task (牵头); S: it supports it (配合). Columns run from the agency
+    that leads most tasks; rows follow the documents.
+
+    \b
+    Example:
+      kg matrix --jurisdiction 北仑 --format xlsx --out beilun.xlsx
+    """
+    from kg.department import responsibility_matrix
+    from kg.department_export import render_matrix
+    from kg.errors import KGError
+
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError("--format xlsx writes a binary file: give --out FILE")
+    try:
+        result = responsibility_matrix(graph_dir, jurisdiction=jurisdiction, document=document,
+                                       collective=collective)  # fmt: skip
+        _emit(render_matrix(result, fmt), out)
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{len(result.tasks)} tasks x {len(result.agencies)} agencies", err=True)

@@ -1,0 +1,474 @@
+"""Responsibility records -> agency networks (networkx) and centrality measures, as rows, CSV or RDF.
+
+Three networks are built from the tasks in scope:
+
+* the **lead -> support** network (directed): an edge from each lead unit of a task to each of
+  its support units, weighted by the number of tasks they share that way;
+* the **co-assignment** network (undirected): an edge between any two units named on the same
+  task, whatever their roles, weighted by the number of tasks they share;
+* the **bipartite** agency–task graph: agencies on one side, tasks on the other, an edge per
+  assignment carrying its role.
+
+Collective units (各街道, 相关部门, …成员单位) are not one body and are left out unless asked for.
+Degrees and PageRank use the directed network; betweenness, closeness, eigenvector centrality
+and communities use the co-assignment network, where more shared tasks mean a shorter
+distance (1 / weight) for betweenness and closeness, and a stronger tie for the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.responsibilities import Responsibilities, Task, read_responsibilities, scope_tasks
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Graph
+
+__all__ = [
+    "MEASURES",
+    "CENTRALITY_FORMATS",
+    "SEED",
+    "EXACT_BETWEENNESS_MAX_NODES",
+    "BETWEENNESS_SAMPLE",
+    "Networks",
+    "AgencyMetrics",
+    "NetworkMetrics",
+    "build_networks",
+    "compute_metrics",
+    "network_metrics",
+    "rank_agencies",
+    "metrics_csv",
+    "metrics_json",
+    "metrics_table",
+    "render_centrality",
+    "write_centrality",
+    "metrics_triples",
+]
+
+#: What each measure tells a planner, one line each (``kg centrality --help`` and the README).
+MEASURES: dict[str, str] = {
+    "tasks_led": "tasks the agency leads (牵头).",
+    "tasks_supported": "tasks the agency supports (配合).",
+    "lead_share": "share of its tasks the agency leads: 1 = always in charge, 0 = always helping.",
+    "weighted_out_degree": "how often the agency calls on others: one per support unit of each task it leads.",
+    "weighted_in_degree": "how often other agencies call on this agency to support their tasks.",
+    "betweenness": "agencies that connect otherwise separate groups of agencies (brokers between them).",
+    "closeness": "agencies a short chain of joint tasks away from all the others: news reaches them fast.",
+    "eigenvector": "agencies that work with agencies that are themselves well connected: the core.",
+    "pagerank": "agencies most in demand as supporters, above all by agencies that are in demand themselves.",
+    "community": "group of agencies that mostly work with one another (Louvain; 1 = the largest group).",
+}
+
+#: Seed of every randomised step (Louvain, sampled betweenness): same graph, same figures.
+SEED = 42
+#: Above this many agencies betweenness is estimated from BETWEENNESS_SAMPLE source agencies:
+#: exact betweenness costs O(n·m + n² log n), some seconds at 2,000 agencies and minutes beyond.
+EXACT_BETWEENNESS_MAX_NODES = 2000
+BETWEENNESS_SAMPLE = 500
+_DIGITS = 6  # floats are rounded so that outputs compare equal across platforms
+
+
+@dataclass(frozen=True)
+class Networks:
+    """The three networks of one scope, and the tasks they were built from."""
+
+    lead_support: nx.DiGraph
+    coassignment: nx.Graph
+    bipartite: nx.Graph
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class AgencyMetrics:
+    """One agency's figures; ``eigenvector`` is None when the power iteration did not converge."""
+
+    iri: str
+    label: str
+    kind: str
+    jurisdiction: str
+    tasks_led: int
+    tasks_supported: int
+    lead_share: float
+    weighted_out_degree: int
+    weighted_in_degree: int
+    betweenness: float
+    closeness: float
+    eigenvector: float | None
+    pagerank: float
+    community: int
+
+
+@dataclass(frozen=True)
+class NetworkMetrics:
+    """Every agency's figures (sorted by label), the network's size and what went wrong."""
+
+    agencies: tuple[AgencyMetrics, ...]
+    tasks: int
+    lead_support_edges: int
+    coassignment_edges: int
+    betweenness_sample: int | None  # number of source agencies sampled, None when exact
+    warnings: tuple[str, ...]
+
+    def get(self, iri: str) -> AgencyMetrics | None:
+        """The figures of one agency, or None if it is not in the network."""
+        return next((a for a in self.agencies if a.iri == iri), None)
+
+
+def build_networks(
+    resp: Responsibilities,
+    *,
+    jurisdiction: str | None = None,
+    document: str | None = None,
+    collective: bool = False,
+) -> Networks:
+    """Build the lead -> support, co-assignment and bipartite networks of the tasks in scope.
+
+    Args:
+        resp: the graph's records (:func:`kg.responsibilities.read_responsibilities`).
+        jurisdiction: keep the tasks of this place (substring of its name, places inside it too).
+        document: keep the tasks of this document (file name, stem or IRI).
+        collective: keep collective units (各街道 …) as nodes.
+
+    Raises:
+        UnknownScopeError: the jurisdiction or document matches nothing.
+    """
+    import networkx as nx
+
+    tasks = scope_tasks(resp, jurisdiction=jurisdiction, document=document)
+
+    def keep(iri: str) -> bool:
+        agent = resp.agents.get(iri)
+        return collective or agent is None or not agent.collective
+
+    directed, undirected, bipartite = nx.DiGraph(), nx.Graph(), nx.Graph()
+    nodes = sorted({iri for t in tasks for iri in (*t.leads, *t.supports) if keep(iri)})
+    for iri in nodes:
+        agent = resp.agents.get(iri)
+        attrs = {"label": resp.label_of(iri), "kind": agent.kind if agent else "agency",
+                 "jurisdiction": resp.jurisdiction_of(iri)}  # fmt: skip
+        directed.add_node(iri, **attrs)
+        undirected.add_node(iri, **attrs)
+        bipartite.add_node(iri, bipartite=0, type="agency", **attrs)
+    for task in tasks:
+        leads = [u for u in task.leads if keep(u)]
+        supports = [u for u in task.supports if keep(u) and u not in leads]
+        bipartite.add_node(task.iri, bipartite=1, type="task", label=task.label,
+                           jurisdiction=resp.place_name(task.place))  # fmt: skip
+        for role, units in (("lead", leads), ("support", supports)):
+            for unit in units:
+                bipartite.add_edge(unit, task.iri, role=role)
+        for lead in leads:
+            for support in supports:
+                _add_weight(directed, lead, support)
+        members = sorted({*leads, *supports})
+        for i, u in enumerate(members):
+            for v in members[i + 1 :]:
+                _add_weight(undirected, u, v)
+    for _, _, data in undirected.edges(data=True):
+        data["distance"] = 1 / data["weight"]
+    return Networks(directed, undirected, bipartite, tasks)
+
+
+def _add_weight(graph: nx.Graph, u: str, v: str) -> None:
+    if graph.has_edge(u, v):
+        graph[u][v]["weight"] += 1
+    else:
+        graph.add_edge(u, v, weight=1)
+
+
+def compute_metrics(
+    networks: Networks,
+    *,
+    seed: int = SEED,
+    exact_betweenness_max_nodes: int = EXACT_BETWEENNESS_MAX_NODES,
+    betweenness_sample: int = BETWEENNESS_SAMPLE,
+) -> NetworkMetrics:
+    """Compute every measure in :data:`MEASURES` for every agency of the networks.
+
+    Args:
+        networks: what :func:`build_networks` returned.
+        seed: seed of Louvain and of sampled betweenness.
+        exact_betweenness_max_nodes: above this many agencies, betweenness is sampled.
+        betweenness_sample: the number of source agencies betweenness samples then.
+    """
+    import networkx as nx
+
+    directed, undirected = networks.lead_support, networks.coassignment
+    n = undirected.number_of_nodes()
+    warnings: list[str] = []
+    sample = betweenness_sample if n > exact_betweenness_max_nodes else None
+    if sample is not None:
+        warnings.append(f"betweenness estimated from {sample} of {n} agencies (seed {seed})")
+    betweenness = nx.betweenness_centrality(undirected, k=sample, weight="distance", seed=seed) if n else {}
+    closeness = nx.closeness_centrality(undirected, distance="distance")
+    eigenvector: dict[str, float] | None
+    try:
+        eigenvector = nx.eigenvector_centrality(undirected, max_iter=1000, tol=1e-9, weight="weight") if n else {}
+    except nx.PowerIterationFailedConvergence as exc:
+        eigenvector = None
+        warnings.append(f"eigenvector centrality did not converge ({exc}); its column is left empty")
+    pagerank = nx.pagerank(directed, weight="weight") if n else {}
+    communities = _communities(undirected, seed)
+    led, supported = _task_counts(networks.tasks)
+    agencies = []
+    for iri in sorted(undirected.nodes, key=lambda i: (undirected.nodes[i]["label"], i)):
+        attrs = undirected.nodes[iri]
+        total = led.get(iri, 0) + supported.get(iri, 0)
+        agencies.append(
+            AgencyMetrics(
+                iri=iri,
+                label=attrs["label"],
+                kind=attrs["kind"],
+                jurisdiction=attrs["jurisdiction"],
+                tasks_led=led.get(iri, 0),
+                tasks_supported=supported.get(iri, 0),
+                lead_share=_round(led.get(iri, 0) / total if total else 0.0),
+                weighted_out_degree=int(directed.out_degree(iri, weight="weight")),
+                weighted_in_degree=int(directed.in_degree(iri, weight="weight")),
+                betweenness=_round(betweenness[iri]),
+                closeness=_round(closeness[iri]),
+                eigenvector=None if eigenvector is None else _round(eigenvector[iri]),
+                pagerank=_round(pagerank[iri]),
+                community=communities[iri],
+            )
+        )
+    return NetworkMetrics(
+        tuple(agencies), len(networks.tasks), directed.number_of_edges(), undirected.number_of_edges(),
+        sample, tuple(warnings),
+    )  # fmt: skip
+
+
+def _round(value: float) -> float:
+    rounded = round(float(value), _DIGITS)
+    return 0.0 if rounded == 0 else rounded  # no "-0.0"
+
+
+def _task_counts(tasks: Iterable[Task]) -> tuple[dict[str, int], dict[str, int]]:
+    led: dict[str, int] = {}
+    supported: dict[str, int] = {}
+    for task in tasks:
+        for iri in set(task.leads):
+            led[iri] = led.get(iri, 0) + 1
+        for iri in set(task.supports) - set(task.leads):
+            supported[iri] = supported.get(iri, 0) + 1
+    return led, supported
+
+
+def _communities(graph: nx.Graph, seed: int) -> dict[str, int]:
+    """Louvain communities numbered 1, 2, … by size (largest first), ties by their first label."""
+    import networkx as nx
+
+    if not graph.number_of_nodes():
+        return {}
+    found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    labelled = [sorted((graph.nodes[i]["label"], i) for i in group) for group in found]
+    labelled.sort(key=lambda members: (-len(members), members))
+    return {iri: number for number, members in enumerate(labelled, 1) for _, iri in members}
+
+
+def network_metrics(
+    source: Any,
+    *,
+    jurisdiction: str | None = None,
+    document: str | None = None,
+    collective: bool = False,
+    seed: int = SEED,
+) -> NetworkMetrics:
+    """Read a graph, build its networks in scope and compute every measure.
+
+    Args:
+        source: a graph folder (``kg build --out``), a pyoxigraph store or an rdflib Graph/Dataset.
+        jurisdiction, document, collective: see :func:`build_networks`.
+        seed: see :func:`compute_metrics`.
+
+    Raises:
+        GraphNotBuiltError: the folder holds no store.
+        UnknownScopeError: the jurisdiction or document matches nothing.
+    """
+    resp = read_responsibilities(source)
+    networks = build_networks(resp, jurisdiction=jurisdiction, document=document, collective=collective)
+    return compute_metrics(networks, seed=seed)
+
+
+def rank_agencies(metrics: NetworkMetrics, measure: str, top: int | None = None) -> list[AgencyMetrics]:
+    """Agencies by ``measure``, highest first (communities: by number), ties by label.
+
+    Raises:
+        ValueError: ``measure`` is not a key of :data:`MEASURES`.
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+    if measure == "community":
+        ranked = sorted(metrics.agencies, key=lambda a: (a.community, a.label, a.iri))
+    else:
+        missing = float("-inf")  # eigenvector left empty sorts last
+        ranked = sorted(
+            metrics.agencies,
+            key=lambda a: (-(v if (v := getattr(a, measure)) is not None else missing), a.label, a.iri),
+        )
+    return ranked if top is None else ranked[:top]
+
+
+def _columns() -> list[str]:
+    return [f.name for f in fields(AgencyMetrics)]
+
+
+def metrics_csv(rows: Sequence[AgencyMetrics]) -> str:
+    """CSV with a header row (the field names of :class:`AgencyMetrics`), UTF-8 text, '\\n' line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_columns())
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in asdict(row).values()])
+    return buffer.getvalue()
+
+
+def metrics_json(metrics: NetworkMetrics, rows: Sequence[AgencyMetrics]) -> str:
+    """JSON: the network's size, warnings, the measures' meanings and the agencies given."""
+    record = {
+        "tasks": metrics.tasks,
+        "agencies": len(metrics.agencies),
+        "lead_support_edges": metrics.lead_support_edges,
+        "coassignment_edges": metrics.coassignment_edges,
+        "betweenness_sample": metrics.betweenness_sample,
+        "warnings": list(metrics.warnings),
+        "measures": MEASURES,
+        "rows": [asdict(row) for row in rows],
+    }
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def metrics_table(rows: Sequence[AgencyMetrics], measure: str) -> str:
+    """An aligned text table: rank, agency, jurisdiction, the chosen measure, then the task counts."""
+    head = ["#", "agency", "jurisdiction", measure, "led", "supported", "community"]
+    body = [
+        [str(n), r.label, r.jurisdiction, _show(getattr(r, measure)), str(r.tasks_led), str(r.tasks_supported),
+         str(r.community)]
+        for n, r in enumerate(rows, 1)
+    ]  # fmt: skip
+    widths = [max(_width(line[i]) for line in [head, *body]) for i in range(len(head))]
+    numeric = {0, 3, 4, 5, 6}
+    lines = []
+    for line in [head, *body]:
+        cells = [
+            (" " * (w - _width(c)) + c) if i in numeric else (c + " " * (w - _width(c)))
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.{_DIGITS}f}"
+    return "-" if value is None else str(value)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def write_centrality(source: Any, out_path: Path) -> Path:
+    """Write every agency's figures for the whole graph (collective units left out) as CSV.
+
+    Args:
+        source: a graph folder, an open pyoxigraph store or an rdflib Graph/Dataset.
+        out_path: the CSV file to write (``output/centrality.csv`` in a build).
+
+    Returns:
+        ``out_path``.
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
+    from kg.export import write_atomic
+
+    metrics = network_metrics(source)
+    write_atomic(Path(out_path), metrics_csv(rank_agencies(metrics, "pagerank")))
+    return Path(out_path)
+
+
+def metrics_triples(metrics: NetworkMetrics, base: str) -> Graph:
+    """The figures as RDF: one triple per agency and measure; communities as resources.
+
+    A community is minted from its members (``{base}community/<16 hex of sha1 of the sorted
+    member IRIs>``), typed ``kg:Community``, labelled with its number, and linked from each
+    member by ``kg:community``. Decimals are rounded ``xsd:decimal``; counts are integers.
+    """
+    import hashlib
+    from decimal import Decimal
+
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.namespaces import KG, RDF, RDFS, XSD
+    from kg.rdf import bind_prefixes
+
+    def term(name: str) -> URIRef:
+        # New terms proposed with this module; they join ontology.ttl and KG after review.
+        return URIRef(str(KG._NS) + name)
+
+    graph = Graph()
+    bind_prefixes(graph, base)
+    members: dict[int, list[str]] = {}
+    for a in metrics.agencies:
+        members.setdefault(a.community, []).append(a.iri)
+    community_iri = {}
+    for number, iris in members.items():
+        digest = hashlib.sha1("\n".join(sorted(iris)).encode("utf-8")).hexdigest()[:16]
+        iri = community_iri[number] = URIRef(f"{base}community/{digest}")
+        graph.add((iri, RDF.type, term("Community")))
+        graph.add((iri, RDFS.label, Literal(f"协作群组 {number}", lang="zh")))
+        graph.add((iri, RDFS.label, Literal(f"community {number}", lang="en")))
+    for a in metrics.agencies:
+        agency = URIRef(a.iri)
+        for name in ("tasksLed", "tasksSupported", "weightedOutDegree", "weightedInDegree"):
+            graph.add((agency, term(name), Literal(getattr(a, _snake(name)))))
+        for name in ("leadShare", "betweenness", "closeness", "eigenvector", "pageRank"):
+            value = getattr(a, _snake(name))
+            if value is not None:
+                text = f"{value:.{_DIGITS}f}".rstrip("0").rstrip(".") or "0"
+                graph.add((agency, term(name), Literal(Decimal(text), datatype=XSD.decimal)))
+        graph.add((agency, term("community"), community_iri[a.community]))
+    return graph
+
+
+def _snake(name: str) -> str:
+    """The AgencyMetrics field of an ontology term.
+
+    >>> _snake("weightedOutDegree"), _snake("pageRank")
+    ('weighted_out_degree', 'pagerank')
+    """
+    if name == "pageRank":
+        return "pagerank"
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+#: Output formats of ``kg centrality``.
+CENTRALITY_FORMATS = ("table", "csv", "json")
+
+
+def render_centrality(metrics: NetworkMetrics, *, measure: str = "pagerank", top: int | None = None,
+                      fmt: str = "table") -> str:  # fmt: skip
+    """The agencies ranked by ``measure`` (the first ``top``) as a text table, CSV or JSON.
+
+    Raises:
+        ValueError: unknown measure or format.
+    """
+    rows = rank_agencies(metrics, measure, top)
+    if fmt == "table":
+        return metrics_table(rows, measure)
+    if fmt == "csv":
+        return metrics_csv(rows)
+    if fmt == "json":
+        return metrics_json(metrics, rows)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(CENTRALITY_FORMATS)}")
