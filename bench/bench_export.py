@@ -32,7 +32,9 @@ def time_export(department: str, graph: Path, fmt: str, repeat: int) -> list[flo
         done = subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
         seconds = time.perf_counter() - start
         if done.returncode != 0:
-            raise SystemExit(f"kg export failed ({done.returncode}): {done.stderr.decode('utf-8', 'replace')}")
+            raise SystemExit(
+                f"kg export failed ({done.returncode}): {done.stderr.decode('utf-8', 'replace')}"
+            )
         return seconds
 
     run()  # warm the file cache and the bytecode cache

@@ -210,7 +210,9 @@ def compute_metrics(
     closeness = nx.closeness_centrality(undirected, distance="distance")
     eigenvector: dict[str, float] | None
     try:
-        eigenvector = nx.eigenvector_centrality(undirected, max_iter=1000, tol=1e-9, weight="weight") if n else {}
+        eigenvector = (
+            nx.eigenvector_centrality(undirected, max_iter=1000, tol=1e-9, weight="weight") if n else {}
+        )
     except nx.PowerIterationFailedConvergence as exc:
         eigenvector = None
         warnings.append(f"eigenvector centrality did not converge ({exc}); its column is left empty")

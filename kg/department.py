@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import KGError
-from kg.responsibilities import Agent, Responsibilities, Task, place_matches, read_responsibilities, scope_tasks
+from kg.responsibilities import (
+    Agent,
+    Responsibilities,
+    Task,
+    place_matches,
+    read_responsibilities,
+    scope_tasks,
+)
 
 __all__ = [
     "AgencyNotFoundError",
@@ -160,7 +167,9 @@ def find_agency(resp: Responsibilities, name: str, *, jurisdiction: str | None =
     query = _normal(name)
     if not query:
         raise AgencyNotFoundError(name, jurisdiction)
-    agents = [a for a in resp.agents.values() if not jurisdiction or place_matches(resp, a.place, jurisdiction)]
+    agents = [
+        a for a in resp.agents.values() if not jurisdiction or place_matches(resp, a.place, jurisdiction)
+    ]
     found = [a for a in agents if _matches_exactly(query, a, _jurisdiction_string(resp, a))]
     if not found:
         parts = {query, canonical_agency_name(query)}
@@ -169,7 +178,9 @@ def find_agency(resp: Responsibilities, name: str, *, jurisdiction: str | None =
         raise AgencyNotFoundError(name, jurisdiction)
     if len(found) > 1:
         candidates = (Candidate(a.iri, a.label, resp.place_name(a.place)) for a in found)
-        raise AmbiguousAgencyError(name, tuple(sorted(candidates, key=lambda c: (c.label, c.jurisdiction, c.iri))))
+        raise AmbiguousAgencyError(
+            name, tuple(sorted(candidates, key=lambda c: (c.label, c.jurisdiction, c.iri)))
+        )
     return found[0]
 
 
@@ -321,12 +332,19 @@ def responsibility_matrix(
     columns = sorted(set(led) | set(supported), key=lambda i: (-led[i], -supported[i], resp.label_of(i), i))
     cells = tuple(
         tuple(
-            "L/S" if c in t.leads and c in t.supports else "L" if c in t.leads else "S" if c in t.supports else ""
+            "L/S"
+            if c in t.leads and c in t.supports
+            else "L"
+            if c in t.leads
+            else "S"
+            if c in t.supports
+            else ""
             for c in columns
         )
         for t in tasks
     )
     documents = tuple(
-        (d.file if (d := resp.documents.get(t.document or "")) and d.file else t.document or "") for t in tasks
+        (d.file if (d := resp.documents.get(t.document or "")) and d.file else t.document or "")
+        for t in tasks
     )
     return Matrix(tasks, documents, tuple((c, resp.label_of(c)) for c in columns), cells)

@@ -110,7 +110,10 @@ def _md(text: object) -> str:
 def _markdown(report: DepartmentReport) -> str:
     out = [f"# {report.name} 责任清单 (responsibility map)", ""]
     out += [f"- {k}: {v}" for k, v in _summary(report)] + [""]
-    for title, entries in (("牵头任务 (tasks led)", report.led), ("配合任务 (tasks supported)", report.supported)):
+    for title, entries in (
+        ("牵头任务 (tasks led)", report.led),
+        ("配合任务 (tasks supported)", report.supported),
+    ):
         out += [f"## {title}", ""]
         if not entries:
             out += ["(无 none)", ""]
@@ -118,7 +121,10 @@ def _markdown(report: DepartmentReport) -> str:
             out += [f"### {n}. {e.task}", "", f"- 牵头 (lead): {_SEP.join(e.leads) or '-'}",
                     f"- 配合 (support): {_SEP.join(e.supports) or '-'}"]  # fmt: skip
             if e.features:
-                out.append("- 涉及 (involves): " + _SEP.join(f"{lb}({FEATURE_TYPES.get(t, t)})" for t, lb in e.features))
+                out.append(
+                    "- 涉及 (involves): "
+                    + _SEP.join(f"{lb}({FEATURE_TYPES.get(t, t)})" for t, lb in e.features)
+                )
             span = f", 字符 (chars) {e.span[0]}–{e.span[1]}" if e.span else ""
             out += [f"- 来源 (source): {e.document} ({e.document_file}, {e.date or '-'}{span})", "",
                     "> " + e.quote.replace("\n", "\n> "), ""]  # fmt: skip

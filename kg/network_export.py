@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.analysis import Networks, NetworkMetrics
+    from kg.analysis import NetworkMetrics, Networks
 
 __all__ = ["NETWORK_KINDS", "NETWORK_FORMATS", "select_network", "network_text", "network_file"]
 
@@ -41,7 +41,9 @@ def select_network(networks: Networks, metrics: NetworkMetrics | None, kind: str
     graph = graphs[kind].copy()
     for a in metrics.agencies if metrics is not None else ():
         if a.iri in graph:
-            figures = {k: v for k, v in asdict(a).items() if k not in {"iri", "label", "kind", "jurisdiction"}}
+            figures = {
+                k: v for k, v in asdict(a).items() if k not in {"iri", "label", "kind", "jurisdiction"}
+            }
             graph.nodes[a.iri].update({k: v for k, v in figures.items() if v is not None})
     if kind == "co-assignment":
         for _, _, data in graph.edges(data=True):

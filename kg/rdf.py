@@ -83,6 +83,11 @@ class _Places:
             self.metadata.add((iri, SCHEMA.containedInPlace, self.region(region.parent)))
         return iri
 
+    def label(self, iri: URIRef) -> str | None:
+        """The preferred label already given to a place."""
+        value = self.metadata.value(iri, SKOS.prefLabel)
+        return str(value) if value is not None else None
+
     def jurisdiction(self, name: str | None, code: str | None, doc_stem: str) -> URIRef:
         """The jurisdiction's place: its division, or a named unit inside it (街道, 高新区).
 
@@ -124,6 +129,17 @@ class _Places:
             self.metadata.add((iri, SCHEMA.containedInPlace, parent))
 
 
+def _division(entity: Entity, code: str | None) -> str | None:
+    """The GB/T 2260 code a place entity names, when its name picks out one division near the
+    document's own (same province), or any one division when the document's is unknown."""
+    from kg.regions import regions_named
+
+    found = regions_named(entity.name)
+    if code:
+        found = [r for r in found if r.code[:2] == code[:2]]
+    return found[0].code if len(found) == 1 else None
+
+
 def _agent_class(entity: Entity) -> URIRef:
     if entity.collective:
         return KG.CollectiveUnit
@@ -157,10 +173,23 @@ def document_graph(
     # entities
     by_surface: dict[tuple[str, str], URIRef] = {}
     for entity in extraction.entities:
+        division = _division(entity, extraction.jurisdiction_code) if entity.type == "Place" else None
+        if division is not None:
+            # a GB/T 2260 division named in the text is the division itself (北仑 -> place/330206)
+            iri = places.region(division)
+            for surface in entity.surfaces:
+                by_surface[(surface, entity.type)] = iri
+                if surface != places.label(iri):
+                    graph.add((iri, SKOS.altLabel, Literal(surface, lang=ZH)))
+            graph.add((iri, RDF.type, KG.Place))
+            continue
         iri = _entity_iri(entity.id, entity.type, base)
         for surface in entity.surfaces:
             by_surface[(surface, entity.type)] = iri
-        graph.add((iri, RDF.type, _agent_class(entity) if entity.type == "Agency" else _FEATURE_TYPES[entity.type]))
+        kind = _agent_class(entity) if entity.type == "Agency" else _FEATURE_TYPES[entity.type]
+        graph.add((iri, RDF.type, kind))
+        if kind == KG.TaskForce:  # materialised, so that "?x a kg:Agency" finds task forces too
+            graph.add((iri, RDF.type, KG.Agency))
         if entity.type == "Place":
             graph.add((iri, RDF.type, SCHEMA.AdministrativeArea))
         graph.add((iri, SKOS.prefLabel, Literal(entity.name, lang=ZH)))

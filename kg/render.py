@@ -46,9 +46,10 @@ __all__ = [
     "write_graph_html",
 ]
 
-#: Above this many nodes the whole graph is reduced before drawing (bench/bench_viz.py: headless
-#: Chromium needs about 3 s to a stable layout at 1,000 nodes and over 20 s at 5,000).
-MAX_NODES = 1500
+#: Above this many nodes the graph is reduced before drawing. bench/bench_viz.py, headless Chromium
+#: on 2 cores: stable layout in 0.7 s at 100 nodes, 3.4 s at 1,000 (18 ms a frame), 5.6 s at 1,500,
+#: 21 s at 5,000 (200 ms a frame: panning stutters).
+MAX_NODES = 1000
 #: Font stack for CJK labels, used by the page and by the canvas that draws the labels.
 FONT_STACK = (
     '"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",'
@@ -284,23 +285,25 @@ class _Places:
         return chain
 
     def full_name(self, iri: str) -> str:
-        """浙江省宁波市北仑区: the labels of the chain, skipping a parent the label already starts with."""
+        """浙江省宁波市北仑区: the labels of the chain, skipping a parent the label already holds."""
         chain = [self.by_id[p].label for p in self.ancestors(iri) if p in self.by_id]
         name = chain[0] if chain else iri.rsplit("/", 1)[-1]
         for parent in chain[1:]:
-            name = name if name.startswith(parent) else parent + name
+            name = name if parent in name else parent + name
         return name
 
     def display(self, iri: str) -> str:
-        """The full name without the province when a city is named too (宁波市北仑区)."""
+        """The full name without the province, unless it is the province (宁波市北仑区, 宁波市)."""
         chain = [p for p in self.ancestors(iri) if p in self.by_id]
         name = self.full_name(iri)
-        return name.removeprefix(self.by_id[chain[-1]].label) if len(chain) >= 3 else name
+        return name.removeprefix(self.by_id[chain[-1]].label) if len(chain) >= 2 else name
 
     def find(self, name: str) -> list[str]:
-        """Places called ``name`` by label, alternative label, code, full or display name."""
-        return [p.id for p in self.by_id.values() if name in {p.label, p.code, *p.alt_labels, self.full_name(p.id),
-                                                                self.display(p.id)} - {""}]  # fmt: skip
+        """Places called ``name`` (label, alternative label, code, full name); else whose name holds it."""
+        names = {p.id: {p.label, p.code, *p.alt_labels, self.full_name(p.id), self.display(p.id)} - {""}
+                 for p in self.by_id.values()}  # fmt: skip
+        exact = [p for p, known in names.items() if name in known]
+        return exact or [p for p, known in names.items() if any(name in k for k in known)]
 
 
 def select_view(
@@ -326,7 +329,7 @@ def select_view(
         UnknownJurisdictionError, UnknownFocusError: nothing has that name.
     """
     view = full_view(graph)
-    ids, notes = set(view.node_ids), list(view.notes)
+    ids, notes, by_id = set(view.node_ids), list(view.notes), {n.id: n for n in graph.nodes}
     if jurisdiction:
         places = _Places(graph.places)
         wanted = set(places.find(jurisdiction))
@@ -344,7 +347,8 @@ def select_view(
             keep |= frontier
             ring += 1
         ids = keep
-        notes.append(f"聚焦: {focus}（{depth} 层邻域，{len(roots)} 个同名节点）")
+        named = "、".join(sorted({by_id[r].label for r in roots}))
+        notes.append(f"聚焦: {named}（{len(roots)} 个节点）及其 {depth} 层邻域")
     if types is not None:
         chosen = set(types)
         unknown = chosen - NODE_TYPES.keys()

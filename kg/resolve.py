@@ -25,6 +25,7 @@ __all__ = [
     "base_name",
     "resolve_entities",
     "link_base_entities",
+    "city_scope",
 ]
 
 _NO_ALIASES: Mapping[str, str] = MappingProxyType({})
@@ -176,7 +177,7 @@ def resolve_entities(
     _merge_unprefixed(surfaces, collective, jurisdiction)
     entities = (
         Entity(
-            id=entity_id(type_, name, jurisdiction),
+            id=entity_id(type_, name, jurisdiction if type_ == "Agency" else city_scope(jurisdiction)),
             type=type_,
             name=name,
             jurisdiction=jurisdiction,
@@ -186,6 +187,21 @@ def resolve_entities(
         for (type_, name), texts in surfaces.items()
     )
     return tuple(sorted(entities, key=lambda entity: (entity.type, entity.name)))
+
+
+def city_scope(jurisdiction: str | None) -> str | None:
+    """The city part of a jurisdiction: roads, rail lines and projects are named city-wide.
+
+    Agencies are scoped to their own government (北仑's 区交通运输局 is not 镇海's), but a road
+    or a metro line named in two districts' documents is one thing.
+
+    >>> city_scope("宁波市北仑区"), city_scope("宁波市江北区前江街道"), city_scope("北京市朝阳区"), city_scope(None)
+    ('宁波市', '宁波市', '北京市', None)
+    """
+    if not jurisdiction:
+        return None
+    head, sep, _ = jurisdiction.partition("市")
+    return head + sep if sep and len(head) >= 2 else jurisdiction
 
 
 def _agency_name(text: str, aliases: Mapping[str, str], jurisdiction: str | None) -> str:

@@ -280,7 +280,9 @@ def _read_tasks(store: Any) -> tuple[Task, ...]:
         units.setdefault(r["task"], {"lead": [], "support": []})[r["role"]].append((position, r["agent"]))
     features: dict[str, set[Feature]] = {}
     for r in _rows(store, "involves"):
-        features.setdefault(r["task"], set()).add(Feature(r["feature"], r["type"], r.get("label", r["feature"])))
+        features.setdefault(r["task"], set()).add(
+            Feature(r["feature"], r["type"], r.get("label", r["feature"]))
+        )
     tasks = []
     for r in _rows(store, "tasks"):
         iri = r["task"]
@@ -355,7 +357,9 @@ def scope_tasks(
         inside = {iri for iri in resp.places if place_matches(resp, iri, wanted)}
         if not inside:
             scoped = {t.place for t in resp.tasks} | {d.place for d in resp.documents.values()}
-            raise UnknownScopeError("jurisdiction", wanted, sorted({resp.place_name(p) for p in scoped} - {""}))
+            raise UnknownScopeError(
+                "jurisdiction", wanted, sorted({resp.place_name(p) for p in scoped} - {""})
+            )
         tasks = tuple(t for t in tasks if t.place in inside)
     if document:
         wanted = document.strip()
