@@ -61,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         times = time_export(args.department, graph, args.format, args.repeat)
 
     median = statistics.median(times)
-    print(f"kg export {args.department} --format {args.format}: {len(times)} runs, "
-          f"median {median * 1000:.0f} ms (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")  # fmt: skip
+    print(
+        f"kg export {args.department} --format {args.format}: {len(times)} runs, "
+        f"median {median * 1000:.0f} ms (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+    )
     print("  runs (ms): " + " ".join(f"{t * 1000:.0f}" for t in times))
     print(f"  target < {TARGET_SECONDS:.1f} s: {'met' if median < TARGET_SECONDS else 'NOT met'}")
     return 0 if median < TARGET_SECONDS else 1

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MEASURES",
-    "CENTRALITY_FORMATS",
     "SEED",
     "EXACT_BETWEENNESS_MAX_NODES",
     "BETWEENNESS_SAMPLE",
@@ -44,10 +43,6 @@ __all__ = [
     "compute_metrics",
     "network_metrics",
     "rank_agencies",
-    "metrics_csv",
-    "metrics_json",
-    "metrics_table",
-    "render_centrality",
     "write_centrality",
     "metrics_triples",
 ]
@@ -57,7 +52,7 @@ MEASURES: dict[str, str] = {
     "tasks_led": "tasks the agency leads (牵头).",
     "tasks_supported": "tasks the agency supports (配合).",
     "lead_share": "share of its tasks the agency leads: 1 = always in charge, 0 = always helping.",
-    "weighted_out_degree": "how often the agency calls on others: one per support unit of each task it leads.",
+    "weighted_out_degree": "how often the agency calls on others to support the tasks it leads.",
     "weighted_in_degree": "how often other agencies call on this agency to support their tasks.",
     "betweenness": "agencies that connect otherwise separate groups of agencies (brokers between them).",
     "closeness": "agencies a short chain of joint tasks away from all the others: news reaches them fast.",
@@ -151,16 +146,20 @@ def build_networks(
     nodes = sorted({iri for t in tasks for iri in (*t.leads, *t.supports) if keep(iri)})
     for iri in nodes:
         agent = resp.agents.get(iri)
-        attrs = {"label": resp.label_of(iri), "kind": agent.kind if agent else "agency",
-                 "jurisdiction": resp.jurisdiction_of(iri)}  # fmt: skip
+        attrs = {
+            "label": resp.label_of(iri),
+            "kind": agent.kind if agent else "agency",
+            "jurisdiction": resp.jurisdiction_of(iri),
+        }
         directed.add_node(iri, **attrs)
         undirected.add_node(iri, **attrs)
         bipartite.add_node(iri, bipartite=0, type="agency", **attrs)
     for task in tasks:
         leads = [u for u in task.leads if keep(u)]
         supports = [u for u in task.supports if keep(u) and u not in leads]
-        bipartite.add_node(task.iri, bipartite=1, type="task", label=task.label,
-                           jurisdiction=resp.place_name(task.place))  # fmt: skip
+        bipartite.add_node(
+            task.iri, bipartite=1, type="task", label=task.label, jurisdiction=resp.place_name(task.place)
+        )
         for role, units in (("lead", leads), ("support", supports)):
             for unit in units:
                 bipartite.add_edge(unit, task.iri, role=role)
@@ -242,9 +241,13 @@ def compute_metrics(
             )
         )
     return NetworkMetrics(
-        tuple(agencies), len(networks.tasks), directed.number_of_edges(), undirected.number_of_edges(),
-        sample, tuple(warnings),
-    )  # fmt: skip
+        tuple(agencies),
+        len(networks.tasks),
+        directed.number_of_edges(),
+        undirected.number_of_edges(),
+        sample,
+        tuple(warnings),
+    )
 
 
 def _round(value: float) -> float:
@@ -318,68 +321,6 @@ def rank_agencies(metrics: NetworkMetrics, measure: str, top: int | None = None)
     return ranked if top is None else ranked[:top]
 
 
-def _columns() -> list[str]:
-    return [f.name for f in fields(AgencyMetrics)]
-
-
-def metrics_csv(rows: Sequence[AgencyMetrics]) -> str:
-    """CSV with a header row (the field names of :class:`AgencyMetrics`), UTF-8 text, '\\n' line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_columns())
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in asdict(row).values()])
-    return buffer.getvalue()
-
-
-def metrics_json(metrics: NetworkMetrics, rows: Sequence[AgencyMetrics]) -> str:
-    """JSON: the network's size, warnings, the measures' meanings and the agencies given."""
-    record = {
-        "tasks": metrics.tasks,
-        "agencies": len(metrics.agencies),
-        "lead_support_edges": metrics.lead_support_edges,
-        "coassignment_edges": metrics.coassignment_edges,
-        "betweenness_sample": metrics.betweenness_sample,
-        "warnings": list(metrics.warnings),
-        "measures": MEASURES,
-        "rows": [asdict(row) for row in rows],
-    }
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-
-
-def metrics_table(rows: Sequence[AgencyMetrics], measure: str) -> str:
-    """An aligned text table: rank, agency, jurisdiction, the chosen measure, then the task counts."""
-    head = ["#", "agency", "jurisdiction", measure, "led", "supported", "community"]
-    body = [
-        [str(n), r.label, r.jurisdiction, _show(getattr(r, measure)), str(r.tasks_led), str(r.tasks_supported),
-         str(r.community)]
-        for n, r in enumerate(rows, 1)
-    ]  # fmt: skip
-    widths = [max(_width(line[i]) for line in [head, *body]) for i in range(len(head))]
-    numeric = {0, 3, 4, 5, 6}
-    lines = []
-    for line in [head, *body]:
-        cells = [
-            (" " * (w - _width(c)) + c) if i in numeric else (c + " " * (w - _width(c)))
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
-
-
-def _show(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.{_DIGITS}f}"
-    return "-" if value is None else str(value)
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal: CJK characters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def write_centrality(source: Any, out_path: Path) -> Path:
     """Write every agency's figures for the whole graph (collective units left out) as CSV.
 
@@ -394,6 +335,7 @@ def write_centrality(source: Any, out_path: Path) -> Path:
         OutputError: the file cannot be written.
     """
     from kg.export import write_atomic
+    from kg.network_export import metrics_csv
 
     metrics = network_metrics(source)
     write_atomic(Path(out_path), metrics_csv(rank_agencies(metrics, "pagerank")))
@@ -453,24 +395,3 @@ def _snake(name: str) -> str:
     if name == "pageRank":
         return "pagerank"
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
-
-
-#: Output formats of ``kg centrality``.
-CENTRALITY_FORMATS = ("table", "csv", "json")
-
-
-def render_centrality(metrics: NetworkMetrics, *, measure: str = "pagerank", top: int | None = None,
-                      fmt: str = "table") -> str:  # fmt: skip
-    """The agencies ranked by ``measure`` (the first ``top``) as a text table, CSV or JSON.
-
-    Raises:
-        ValueError: unknown measure or format.
-    """
-    rows = rank_agencies(metrics, measure, top)
-    if fmt == "table":
-        return metrics_table(rows, measure)
-    if fmt == "csv":
-        return metrics_csv(rows)
-    if fmt == "json":
-        return metrics_json(metrics, rows)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(CENTRALITY_FORMATS)}")

@@ -37,8 +37,13 @@ __all__ = [
 ]
 
 #: Feature types in the order a report lists them, with their Chinese names.
-FEATURE_TYPES = {"Road": "道路", "RailLine": "轨道交通", "HousingProgramme": "住房保障",
-                 "Project": "项目", "Place": "地点"}  # fmt: skip
+FEATURE_TYPES = {
+    "Road": "道路",
+    "RailLine": "轨道交通",
+    "HousingProgramme": "住房保障",
+    "Project": "项目",
+    "Place": "地点",
+}
 
 
 class AgencyNotFoundError(KGError):
@@ -260,10 +265,18 @@ def _partners(resp: Responsibilities, me: str, tasks: list[Task]) -> tuple[Partn
             elif not i_lead and other in task.leads:
                 it_leads[other] += 1
     partners = [
-        Partner(iri, resp.label_of(iri), resp.jurisdiction_of(iri), _is_collective(resp, iri), n,
-                it_supports[iri], it_leads[iri], n - it_supports[iri] - it_leads[iri])
+        Partner(
+            iri,
+            resp.label_of(iri),
+            resp.jurisdiction_of(iri),
+            _is_collective(resp, iri),
+            n,
+            it_supports[iri],
+            it_leads[iri],
+            n - it_supports[iri] - it_leads[iri],
+        )
         for iri, n in shared.items()
-    ]  # fmt: skip
+    ]
     return tuple(sorted(partners, key=lambda p: (-p.shared_tasks, p.label, p.iri)))
 
 

@@ -30,10 +30,28 @@ __all__ = [
 REPORT_FORMATS = ("md", "csv", "json", "html", "xlsx")
 MATRIX_FORMATS = ("csv", "xlsx")
 
-_TASK_COLUMNS = ["role", "task", "leads", "supports", "document", "document_file", "date", "span_start",
-                 "span_end", "involves", "quote", "task_iri"]  # fmt: skip
-_PARTNER_COLUMNS = ["单位 (agency)", "辖区 (jurisdiction)", "共同任务 (shared tasks)",
-                    "我方牵头、其配合 (it supports us)", "其牵头、我方配合 (we support it)", "其他 (other)"]  # fmt: skip
+_TASK_COLUMNS = [
+    "role",
+    "task",
+    "leads",
+    "supports",
+    "document",
+    "document_file",
+    "date",
+    "span_start",
+    "span_end",
+    "involves",
+    "quote",
+    "task_iri",
+]
+_PARTNER_COLUMNS = [
+    "单位 (agency)",
+    "辖区 (jurisdiction)",
+    "共同任务 (shared tasks)",
+    "我方牵头、其配合 (it supports us)",
+    "其牵头、我方配合 (we support it)",
+    "其他 (other)",
+]
 _ROLE = {"lead": "牵头 (lead)", "support": "配合 (support)"}
 _SEP = "、"
 
@@ -69,8 +87,20 @@ def _json(report: DepartmentReport) -> str:
 def _task_row(entry: TaskEntry) -> list[Any]:
     start, end = entry.span or ("", "")
     involves = _SEP.join(f"{label}({FEATURE_TYPES.get(t, t)})" for t, label in entry.features)
-    return [entry.role, entry.task, _SEP.join(entry.leads), _SEP.join(entry.supports), entry.document,
-            entry.document_file, entry.date, start, end, involves, entry.quote, entry.iri]  # fmt: skip
+    return [
+        entry.role,
+        entry.task,
+        _SEP.join(entry.leads),
+        _SEP.join(entry.supports),
+        entry.document,
+        entry.document_file,
+        entry.date,
+        start,
+        end,
+        involves,
+        entry.quote,
+        entry.iri,
+    ]
 
 
 def _csv(report: DepartmentReport) -> str:
@@ -98,8 +128,10 @@ def _metric_rows(report: DepartmentReport) -> list[tuple[str, str, str]]:
 
     if report.metrics is None:
         return []
-    return [(name, "-" if (v := getattr(report.metrics, name)) is None else str(v), meaning)
-            for name, meaning in MEASURES.items()]  # fmt: skip
+    return [
+        (name, "-" if (v := getattr(report.metrics, name)) is None else str(v), meaning)
+        for name, meaning in MEASURES.items()
+    ]
 
 
 def _md(text: object) -> str:
@@ -118,21 +150,32 @@ def _markdown(report: DepartmentReport) -> str:
         if not entries:
             out += ["(无 none)", ""]
         for n, e in enumerate(entries, 1):
-            out += [f"### {n}. {e.task}", "", f"- 牵头 (lead): {_SEP.join(e.leads) or '-'}",
-                    f"- 配合 (support): {_SEP.join(e.supports) or '-'}"]  # fmt: skip
+            out += [
+                f"### {n}. {e.task}",
+                "",
+                f"- 牵头 (lead): {_SEP.join(e.leads) or '-'}",
+                f"- 配合 (support): {_SEP.join(e.supports) or '-'}",
+            ]
             if e.features:
                 out.append(
                     "- 涉及 (involves): "
                     + _SEP.join(f"{lb}({FEATURE_TYPES.get(t, t)})" for t, lb in e.features)
                 )
             span = f", 字符 (chars) {e.span[0]}–{e.span[1]}" if e.span else ""
-            out += [f"- 来源 (source): {e.document} ({e.document_file}, {e.date or '-'}{span})", "",
-                    "> " + e.quote.replace("\n", "\n> "), ""]  # fmt: skip
+            out += [
+                f"- 来源 (source): {e.document} ({e.document_file}, {e.date or '-'}{span})",
+                "",
+                "> " + e.quote.replace("\n", "\n> "),
+                "",
+            ]
     out += ["## 合作单位 (partners)", ""]
     if report.partners:
         out += ["| " + " | ".join(_PARTNER_COLUMNS) + " |", "|" + " --- |" * len(_PARTNER_COLUMNS)]
-        out += [f"| {_md(p.label)} | {_md(p.jurisdiction)} | {p.shared_tasks} | {p.it_supports} | {p.it_leads} "
-                f"| {p.other} |" for p in report.partners]  # fmt: skip
+        out += [
+            f"| {_md(p.label)} | {_md(p.jurisdiction)} | {p.shared_tasks} | {p.it_supports} | {p.it_leads} "
+            f"| {p.other} |"
+            for p in report.partners
+        ]
     else:
         out.append("(无 none)")
     out += ["", "## 涉及的道路、轨道、住房、项目与地点 (what its tasks involve)", ""]
@@ -146,8 +189,12 @@ def _markdown(report: DepartmentReport) -> str:
     if report.metrics is None:
         out.append("(无任务 no tasks)")
     else:
-        out += [f"网络范围 (network): {report.metrics_scope or '-'}", "", "| measure | value | meaning |",
-                "| --- | --- | --- |"]  # fmt: skip
+        out += [
+            f"网络范围 (network): {report.metrics_scope or '-'}",
+            "",
+            "| measure | value | meaning |",
+            "| --- | --- | --- |",
+        ]
         out += [f"| {name} | {value} | {_md(meaning)} |" for name, value, meaning in _metric_rows(report)]
     out += ["", *(f"> warning: {w}" for w in report.warnings)] if report.warnings else []
     return "\n".join(out).rstrip("\n") + "\n"
@@ -174,11 +221,11 @@ def _e(text: object) -> str:
 def _table(head: list[str], rows: list[list[Any]]) -> str:
     cells = "".join(f"<th>{_e(h)}</th>" for h in head)
     body = "".join(
-        "<tr>" + "".join(
-            f'<td class="n">{_e(c)}</td>' if isinstance(c, int) else f"<td>{_e(c)}</td>" for c in row
-        ) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="n">{_e(c)}</td>' if isinstance(c, int) else f"<td>{_e(c)}</td>" for c in row)
+        + "</tr>"
         for row in rows
-    )  # fmt: skip
+    )
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -203,8 +250,17 @@ def _html_tasks(entries: tuple[TaskEntry, ...]) -> str:
 def _html(report: DepartmentReport) -> str:
     """A self-contained page: inline CSS, no scripts, no external resources, all text escaped."""
     summary = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _summary(report))
-    partners = _table(_PARTNER_COLUMNS, [[p.label, p.jurisdiction, p.shared_tasks, p.it_supports, p.it_leads,
-                                          p.other] for p in report.partners]) if report.partners else "<p>(无 none)</p>"  # fmt: skip
+    partners = (
+        _table(
+            _PARTNER_COLUMNS,
+            [
+                [p.label, p.jurisdiction, p.shared_tasks, p.it_supports, p.it_leads, p.other]
+                for p in report.partners
+            ],
+        )
+        if report.partners
+        else "<p>(无 none)</p>"
+    )
     features = "".join(
         f"<li>{_e(zh)} ({_e(t)}): " + _e(_SEP.join(f"{u.label} ×{u.tasks}" for u in uses)) + "</li>"
         for t, zh in FEATURE_TYPES.items()
@@ -224,7 +280,8 @@ def _html(report: DepartmentReport) -> str:
         f"<h1>{_e(report.name)} 责任清单 <small>(responsibility map)</small></h1>\n"
         f"<table>{summary}</table>\n"
         f'<section class="lead"><h2>牵头任务 (tasks led)</h2>{_html_tasks(report.led)}</section>\n'
-        f'<section class="support"><h2>配合任务 (tasks supported)</h2>{_html_tasks(report.supported)}</section>\n'
+        f'<section class="support"><h2>配合任务 (tasks supported)</h2>'
+        f"{_html_tasks(report.supported)}</section>\n"
         f"<section><h2>合作单位 (partners)</h2>{partners}</section>\n"
         f"<section><h2>涉及的道路、轨道、住房、项目与地点 (what its tasks involve)</h2>"
         f"<ul>{features or '<li>(无 none)</li>'}</ul></section>\n"
@@ -235,17 +292,35 @@ def _html(report: DepartmentReport) -> str:
 
 def _xlsx(report: DepartmentReport) -> bytes:
     sheets: list[tuple[str, list[list[Any]]]] = [
-        ("概况 summary", [[k, v] for k, v in _summary(report)]
-         + ([["网络范围 (network)", report.metrics_scope]] if report.metrics else [])
-         + [[name, value, meaning] for name, value, meaning in _metric_rows(report)]),
+        (
+            "概况 summary",
+            [[k, v] for k, v in _summary(report)]
+            + ([["网络范围 (network)", report.metrics_scope]] if report.metrics else [])
+            + [[name, value, meaning] for name, value, meaning in _metric_rows(report)],
+        ),
         ("牵头 led", [_TASK_COLUMNS, *(_task_row(e) for e in report.led)]),
         ("配合 supported", [_TASK_COLUMNS, *(_task_row(e) for e in report.supported)]),
-        ("合作单位 partners", [_PARTNER_COLUMNS, *([p.label, p.jurisdiction, p.shared_tasks, p.it_supports,
-                                                  p.it_leads, p.other] for p in report.partners)]),
-        ("涉及 involves", [["type", "类型", "name", "tasks", "iri"],
-                           *([u.type, FEATURE_TYPES.get(u.type, u.type), u.label, u.tasks, u.iri]
-                             for u in report.features)]),
-    ]  # fmt: skip
+        (
+            "合作单位 partners",
+            [
+                _PARTNER_COLUMNS,
+                *(
+                    [p.label, p.jurisdiction, p.shared_tasks, p.it_supports, p.it_leads, p.other]
+                    for p in report.partners
+                ),
+            ],
+        ),
+        (
+            "涉及 involves",
+            [
+                ["type", "类型", "name", "tasks", "iri"],
+                *(
+                    [u.type, FEATURE_TYPES.get(u.type, u.type), u.label, u.tasks, u.iri]
+                    for u in report.features
+                ),
+            ],
+        ),
+    ]
     return _workbook(sheets)
 
 
@@ -256,8 +331,10 @@ def render_matrix(matrix: Matrix, fmt: str) -> str | bytes:
         ValueError: unknown format.
     """
     head = ["task", "document", "task_iri", *(label for _, label in matrix.agencies)]
-    rows = [[t.label, doc, t.iri, *cells] for t, doc, cells in zip(matrix.tasks, matrix.task_documents,
-                                                                   matrix.cells, strict=True)]  # fmt: skip
+    rows = [
+        [t.label, doc, t.iri, *cells]
+        for t, doc, cells in zip(matrix.tasks, matrix.task_documents, matrix.cells, strict=True)
+    ]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

@@ -18,7 +18,18 @@ if TYPE_CHECKING:
 
     from kg.analysis import NetworkMetrics, Networks
 
-__all__ = ["NETWORK_KINDS", "NETWORK_FORMATS", "select_network", "network_text", "network_file"]
+__all__ = [
+    "CENTRALITY_FORMATS",
+    "NETWORK_KINDS",
+    "NETWORK_FORMATS",
+    "metrics_csv",
+    "metrics_json",
+    "metrics_table",
+    "render_centrality",
+    "select_network",
+    "network_text",
+    "network_file",
+]
 
 #: The networks one can export, by name.
 NETWORK_KINDS = ("lead-support", "co-assignment", "bipartite")
@@ -34,8 +45,11 @@ def select_network(networks: Networks, metrics: NetworkMetrics | None, kind: str
     Raises:
         ValueError: ``kind`` is not one of :data:`NETWORK_KINDS`.
     """
-    graphs = {"lead-support": networks.lead_support, "co-assignment": networks.coassignment,
-              "bipartite": networks.bipartite}  # fmt: skip
+    graphs = {
+        "lead-support": networks.lead_support,
+        "co-assignment": networks.coassignment,
+        "bipartite": networks.bipartite,
+    }
     if kind not in graphs:
         raise ValueError(f"unknown network {kind!r}; choose one of {', '.join(NETWORK_KINDS)}")
     graph = graphs[kind].copy()
@@ -79,8 +93,16 @@ def _edge_csv(graph: nx.Graph) -> str:
     for u, v, data in graph.edges(data=True):
         if graph.nodes[u].get("type") == "task":  # bipartite: agency first
             u, v = v, u
-        rows.append([u, graph.nodes[u].get("label", u), v, graph.nodes[v].get("label", v),
-                     data.get("weight", 1), data.get("role", "")])  # fmt: skip
+        rows.append(
+            [
+                u,
+                graph.nodes[u].get("label", u),
+                v,
+                graph.nodes[v].get("label", v),
+                data.get("weight", 1),
+                data.get("role", ""),
+            ]
+        )
     rows.sort(key=lambda r: (r[1], r[3], r[0], r[2]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -117,3 +139,94 @@ def network_file(
     networks = build_networks(resp, jurisdiction=jurisdiction, document=document, collective=collective)
     graph = select_network(networks, compute_metrics(networks), kind)
     return network_text(graph, fmt), graph
+
+
+#: Output formats of ``kg centrality``.
+CENTRALITY_FORMATS = ("table", "csv", "json")
+
+
+def render_centrality(
+    metrics: NetworkMetrics, *, measure: str = "pagerank", top: int | None = None, fmt: str = "table"
+) -> str:
+    """The agencies ranked by ``measure`` (the first ``top``) as a text table, CSV or JSON.
+
+    Raises:
+        ValueError: unknown measure or format.
+    """
+    rows = rank_agencies(metrics, measure, top)
+    if fmt == "table":
+        return metrics_table(rows, measure)
+    if fmt == "csv":
+        return metrics_csv(rows)
+    if fmt == "json":
+        return metrics_json(metrics, rows)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(CENTRALITY_FORMATS)}")
+
+
+def _columns() -> list[str]:
+    return [f.name for f in fields(AgencyMetrics)]
+
+
+def metrics_csv(rows: Sequence[AgencyMetrics]) -> str:
+    """CSV with a header row (the field names of :class:`AgencyMetrics`), UTF-8 text, '\\n' line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_columns())
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in asdict(row).values()])
+    return buffer.getvalue()
+
+
+def metrics_json(metrics: NetworkMetrics, rows: Sequence[AgencyMetrics]) -> str:
+    """JSON: the network's size, warnings, the measures' meanings and the agencies given."""
+    record = {
+        "tasks": metrics.tasks,
+        "agencies": len(metrics.agencies),
+        "lead_support_edges": metrics.lead_support_edges,
+        "coassignment_edges": metrics.coassignment_edges,
+        "betweenness_sample": metrics.betweenness_sample,
+        "warnings": list(metrics.warnings),
+        "measures": MEASURES,
+        "rows": [asdict(row) for row in rows],
+    }
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def metrics_table(rows: Sequence[AgencyMetrics], measure: str) -> str:
+    """An aligned text table: rank, agency, jurisdiction, the chosen measure, then the task counts."""
+    head = ["#", "agency", "jurisdiction", measure, "led", "supported", "community"]
+    body = [
+        [
+            str(n),
+            r.label,
+            r.jurisdiction,
+            _show(getattr(r, measure)),
+            str(r.tasks_led),
+            str(r.tasks_supported),
+            str(r.community),
+        ]
+        for n, r in enumerate(rows, 1)
+    ]
+    widths = [max(_width(line[i]) for line in [head, *body]) for i in range(len(head))]
+    numeric = {0, 3, 4, 5, 6}
+    lines = []
+    for line in [head, *body]:
+        cells = [
+            (" " * (w - _width(c)) + c) if i in numeric else (c + " " * (w - _width(c)))
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.6f}"
+    return "-" if value is None else str(value)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

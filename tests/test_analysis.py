@@ -75,7 +75,8 @@ id:doc-d {
     id:jd a kg:CollectiveUnit, prov:Agent ; skos:prefLabel "各街道"@zh ; dcterms:spatial id:place-dong .
     id:road a kg:Road ; skos:prefLabel "东大路"@zh .
     id:t1 a kg:Task ; rdfs:label "任务一"@zh ; kg:sourceDocument id:doc-d ; dcterms:spatial id:place-dong ;
-        kg:quote "任务一 | 区甲局 | 区乙局、各街道"@zh ; kg:spanStart 10 ; kg:spanEnd 30 ; kg:involves id:road ;
+        kg:quote "任务一 | 区甲局 | 区乙局、各街道"@zh ; kg:spanStart 10 ; kg:spanEnd 30 ;
+        kg:involves id:road ;
         prov:qualifiedAssociation [ prov:agent id:jia ; prov:hadRole kg:LeadRole ; kg:position 1 ] ,
             [ prov:agent id:yi ; prov:hadRole kg:SupportRole ; kg:position 1 ] ,
             [ prov:agent id:jd ; prov:hadRole kg:SupportRole ; kg:position 2 ] .
@@ -242,8 +243,12 @@ def test_closeness_is_agencies_over_summed_distance(dong):
     # distances from 甲: 乙 1/2, 丙 5/6, 丁 11/6 (sum 19/6); 乙: 1/2, 1/3, 4/3 (13/6);
     # 丙: 5/6, 1/3, 1 (13/6); 丁: 11/6, 4/3, 1 (25/6). closeness = 3 / sum.
     got = {a.label: a.closeness for a in dong.agencies}
-    assert got == {"区甲局": round(18 / 19, 6), "区乙局": round(18 / 13, 6), "区丙局": round(18 / 13, 6),
-                   "区丁指挥部": round(18 / 25, 6)}  # fmt: skip
+    assert got == {
+        "区甲局": round(18 / 19, 6),
+        "区乙局": round(18 / 13, 6),
+        "区丙局": round(18 / 13, 6),
+        "区丁指挥部": round(18 / 25, 6),
+    }
 
 
 def test_eigenvector_is_the_positive_unit_eigenvector_of_the_weights(dong):
@@ -267,8 +272,13 @@ def test_pagerank_solves_its_equation_on_the_lead_support_network(dong):
     # PR(v) = (1-a)/N + a * (sum over u->v of PR(u) w(u,v)/out(u) + PR(丁)/N), 丁 has no out-link
     a, n = 0.85, 4
     pr = {x.label: x.pagerank for x in dong.agencies}
-    edges = {("区甲局", "区乙局"): 2, ("区甲局", "区丙局"): 1, ("区乙局", "区丙局"): 1, ("区丙局", "区乙局"): 1,
-             ("区丙局", "区丁指挥部"): 1}  # fmt: skip
+    edges = {
+        ("区甲局", "区乙局"): 2,
+        ("区甲局", "区丙局"): 1,
+        ("区乙局", "区丙局"): 1,
+        ("区丙局", "区乙局"): 1,
+        ("区丙局", "区丁指挥部"): 1,
+    }
     out = {"区甲局": 3, "区乙局": 1, "区丙局": 2, "区丁指挥部": 0}
     for v in pr:
         inflow = sum(pr[u] * w / out[u] for (u, t), w in edges.items() if t == v)
@@ -433,8 +443,9 @@ def test_edge_list_csv_of_the_bipartite_graph_puts_agencies_first(dataset, resp)
 
 def test_cli_centrality_table_and_help(graph_dir):
     runner = CliRunner()
-    result = runner.invoke(cli, ["centrality", "--graph", str(graph_dir), "-j", "东区", "-m", "betweenness",
-                                 "--top", "2"])  # fmt: skip
+    result = runner.invoke(
+        cli, ["centrality", "--graph", str(graph_dir), "-j", "东区", "-m", "betweenness", "--top", "2"]
+    )
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "betweenness" in lines[0] and "区丙局" in lines[1] and len(lines) == 3
@@ -460,8 +471,10 @@ def test_cli_network_writes_files(graph_dir, tmp_path):
     result = runner.invoke(cli, ["network", "--format", "gexf", "--out", str(out), "--graph", str(graph_dir)])
     assert result.exit_code == 0, result.stderr
     assert nx.read_gexf(out).number_of_nodes() == 6 and "6 nodes" in result.stderr
-    csv_run = runner.invoke(cli, ["network", "--format", "csv", "--kind", "co-assignment", "-j", "西区",
-                                  "--graph", str(graph_dir)])  # fmt: skip
+    csv_run = runner.invoke(
+        cli,
+        ["network", "--format", "csv", "--kind", "co-assignment", "-j", "西区", "--graph", str(graph_dir)],
+    )
     assert csv_run.exit_code == 0 and "区戊局" in csv_run.stdout
     bad = runner.invoke(cli, ["network", "--format", "dot", "--graph", str(graph_dir)])
     assert bad.exit_code == 2 and "dot" in bad.stderr

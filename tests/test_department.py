@@ -1,4 +1,4 @@
-"""Department maps and the responsibility matrix: the sample's 区住房和城乡建设局, ambiguous names, formats, CLI."""
+"""Department maps and the RACI matrix: the sample's 区住房和城乡建设局, ambiguous names, formats, CLI."""
 
 from __future__ import annotations
 
@@ -189,15 +189,32 @@ def test_unknown_agency(sample_resp):
 
 def _hostile_report() -> DepartmentReport:
     entry = TaskEntry(
-        iri="https://w3id.org/kg-gov/id/task/x/1", role="lead", task='建设<script>alert("x")</script>&路',
-        leads=("区甲局",), supports=("区乙局|丙",), document="文件<b>", document_file="x.txt", date="2024-01-01",
-        quote="原文 <img src=x onerror=alert(1)> | 区甲局", span=(0, 9), features=(("Road", "<路>"),),
-    )  # fmt: skip
+        iri="https://w3id.org/kg-gov/id/task/x/1",
+        role="lead",
+        task='建设<script>alert("x")</script>&路',
+        leads=("区甲局",),
+        supports=("区乙局|丙",),
+        document="文件<b>",
+        document_file="x.txt",
+        date="2024-01-01",
+        quote="原文 <img src=x onerror=alert(1)> | 区甲局",
+        span=(0, 9),
+        features=(("Road", "<路>"),),
+    )
     return DepartmentReport(
-        iri="https://w3id.org/kg-gov/id/agency/x", name="区甲局<i>", alt_labels=(), kind="agency",
-        jurisdiction="东区", led=(entry,), supported=(), partners=(), features=(), metrics=None,
-        metrics_scope="", warnings=(),
-    )  # fmt: skip
+        iri="https://w3id.org/kg-gov/id/agency/x",
+        name="区甲局<i>",
+        alt_labels=(),
+        kind="agency",
+        jurisdiction="东区",
+        led=(entry,),
+        supported=(),
+        partners=(),
+        features=(),
+        metrics=None,
+        metrics_scope="",
+        warnings=(),
+    )
 
 
 def test_html_is_self_contained_and_escapes_document_text():
@@ -290,13 +307,18 @@ def test_cli_export_markdown_to_stdout(samples):
 def test_cli_export_html_and_xlsx_files(samples, tmp_path):
     runner = CliRunner()
     page = tmp_path / "zjj.html"
-    result = runner.invoke(cli, ["export", "住房和城乡建设局", "--format", "html", "--out", str(page),
-                                 "--graph", str(samples)])  # fmt: skip
+    result = runner.invoke(
+        cli, ["export", "住房和城乡建设局", "--format", "html", "--out", str(page), "--graph", str(samples)]
+    )
     assert result.exit_code == 0 and f"wrote {page}" in result.stderr
     assert "区住房和城乡建设局" in page.read_text(encoding="utf-8")
     book = tmp_path / "zjj.xlsx"
-    assert runner.invoke(cli, ["export", "区住建局", "--format", "xlsx", "--out", str(book),
-                               "--graph", str(samples)]).exit_code == 0  # fmt: skip
+    assert (
+        runner.invoke(
+            cli, ["export", "区住建局", "--format", "xlsx", "--out", str(book), "--graph", str(samples)]
+        ).exit_code
+        == 0
+    )
     assert book.read_bytes()[:2] == b"PK"
 
 
@@ -306,8 +328,9 @@ def test_cli_export_ambiguous_name_lists_both_and_exits_2(districts):
     assert result.stdout == ""
     assert "2 agencies answer to '区交通运输局'" in result.stderr and "--jurisdiction" in result.stderr
     assert "区交通运输局  (杭州市滨江区)" in result.stderr and "区交通运输局  (杭州市西湖区)" in result.stderr
-    chosen = CliRunner().invoke(cli, ["export", "区交通运输局", "-j", "西湖", "--format", "json",
-                                      "--graph", str(districts)])  # fmt: skip
+    chosen = CliRunner().invoke(
+        cli, ["export", "区交通运输局", "-j", "西湖", "--format", "json", "--graph", str(districts)]
+    )
     assert chosen.exit_code == 0 and json.loads(chosen.stdout)["jurisdiction"] == "杭州市西湖区"
 
 
@@ -331,6 +354,10 @@ def test_cli_matrix(districts, tmp_path):
     unknown = runner.invoke(cli, ["matrix", "-j", "北仑", "--graph", str(districts)])
     assert unknown.exit_code == 1 and "no jurisdiction in the graph matches '北仑'" in unknown.stderr
     out = tmp_path / "m.xlsx"
-    assert runner.invoke(cli, ["matrix", "-j", "西湖", "--format", "xlsx", "--out", str(out),
-                               "--graph", str(districts)]).exit_code == 0  # fmt: skip
+    assert (
+        runner.invoke(
+            cli, ["matrix", "-j", "西湖", "--format", "xlsx", "--out", str(out), "--graph", str(districts)]
+        ).exit_code
+        == 0
+    )
     assert out.read_bytes()[:2] == b"PK"
