@@ -17,11 +17,8 @@ distance (1 / weight) for betweenness and closeness, and a stronger tie for the 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -157,22 +154,33 @@ def build_networks(
     for task in tasks:
         leads = [u for u in task.leads if keep(u)]
         supports = [u for u in task.supports if keep(u) and u not in leads]
-        bipartite.add_node(
-            task.iri, bipartite=1, type="task", label=task.label, jurisdiction=resp.place_name(task.place)
-        )
-        for role, units in (("lead", leads), ("support", supports)):
-            for unit in units:
-                bipartite.add_edge(unit, task.iri, role=role)
-        for lead in leads:
-            for support in supports:
-                _add_weight(directed, lead, support)
-        members = sorted({*leads, *supports})
-        for i, u in enumerate(members):
-            for v in members[i + 1 :]:
-                _add_weight(undirected, u, v)
+        _add_task(directed, undirected, bipartite, task, leads, supports, resp.place_name(task.place))
     for _, _, data in undirected.edges(data=True):
         data["distance"] = 1 / data["weight"]
     return Networks(directed, undirected, bipartite, tasks)
+
+
+def _add_task(
+    directed: nx.DiGraph,
+    undirected: nx.Graph,
+    bipartite: nx.Graph,
+    task: Task,
+    leads: list[str],
+    supports: list[str],
+    place: str,
+) -> None:
+    """Add one task: its node and role edges in the bipartite graph, its weights in the other two."""
+    bipartite.add_node(task.iri, bipartite=1, type="task", label=task.label, jurisdiction=place)
+    for role, units in (("lead", leads), ("support", supports)):
+        for unit in units:
+            bipartite.add_edge(unit, task.iri, role=role)
+    for lead in leads:
+        for support in supports:
+            _add_weight(directed, lead, support)
+    members = sorted({*leads, *supports})
+    for i, u in enumerate(members):
+        for v in members[i + 1 :]:
+            _add_weight(undirected, u, v)
 
 
 def _add_weight(graph: nx.Graph, u: str, v: str) -> None:
@@ -197,26 +205,13 @@ def compute_metrics(
         exact_betweenness_max_nodes: above this many agencies, betweenness is sampled.
         betweenness_sample: the number of source agencies betweenness samples then.
     """
-    import networkx as nx
-
     directed, undirected = networks.lead_support, networks.coassignment
     n = undirected.number_of_nodes()
-    warnings: list[str] = []
     sample = betweenness_sample if n > exact_betweenness_max_nodes else None
+    figures, warnings = _centralities(networks, seed=seed, sample=sample)
     if sample is not None:
-        warnings.append(f"betweenness estimated from {sample} of {n} agencies (seed {seed})")
-    betweenness = nx.betweenness_centrality(undirected, k=sample, weight="distance", seed=seed) if n else {}
-    closeness = nx.closeness_centrality(undirected, distance="distance")
-    eigenvector: dict[str, float] | None
-    try:
-        eigenvector = (
-            nx.eigenvector_centrality(undirected, max_iter=1000, tol=1e-9, weight="weight") if n else {}
-        )
-    except nx.PowerIterationFailedConvergence as exc:
-        eigenvector = None
-        warnings.append(f"eigenvector centrality did not converge ({exc}); its column is left empty")
-    pagerank = nx.pagerank(directed, weight="weight") if n else {}
-    communities = _communities(undirected, seed)
+        warnings.insert(0, f"betweenness estimated from {sample} of {n} agencies (seed {seed})")
+    betweenness, closeness, eigenvector, pagerank, communities = figures
     led, supported = _task_counts(networks.tasks)
     agencies = []
     for iri in sorted(undirected.nodes, key=lambda i: (undirected.nodes[i]["label"], i)):
@@ -250,6 +245,26 @@ def compute_metrics(
     )
 
 
+def _centralities(networks: Networks, *, seed: int, sample: int | None) -> tuple[tuple[Any, ...], list[str]]:
+    """Betweenness, closeness, eigenvector (None if it did not converge), PageRank, communities."""
+    import networkx as nx
+
+    undirected = networks.coassignment
+    if not undirected.number_of_nodes():
+        return ({}, {}, {}, {}, {}), []
+    warnings: list[str] = []
+    betweenness = nx.betweenness_centrality(undirected, k=sample, weight="distance", seed=seed)
+    closeness = nx.closeness_centrality(undirected, distance="distance")
+    eigenvector: dict[str, float] | None
+    try:
+        eigenvector = nx.eigenvector_centrality(undirected, max_iter=1000, tol=1e-9, weight="weight")
+    except nx.PowerIterationFailedConvergence as exc:
+        eigenvector = None
+        warnings.append(f"eigenvector centrality did not converge ({exc}); its column is left empty")
+    pagerank = nx.pagerank(networks.lead_support, weight="weight")
+    return (betweenness, closeness, eigenvector, pagerank, _communities(undirected, seed)), warnings
+
+
 def _round(value: float) -> float:
     rounded = round(float(value), _DIGITS)
     return 0.0 if rounded == 0 else rounded  # no "-0.0"
@@ -270,8 +285,6 @@ def _communities(graph: nx.Graph, seed: int) -> dict[str, int]:
     """Louvain communities numbered 1, 2, … by size (largest first), ties by their first label."""
     import networkx as nx
 
-    if not graph.number_of_nodes():
-        return {}
     found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
     labelled = [sorted((graph.nodes[i]["label"], i) for i in group) for group in found]
     labelled.sort(key=lambda members: (-len(members), members))
@@ -347,7 +360,7 @@ def metrics_triples(metrics: NetworkMetrics, base: str) -> Graph:
 
     A community is minted from its members (``{base}community/<16 hex of sha1 of the sorted
     member IRIs>``), typed ``kg:Community``, labelled with its number, and linked from each
-    member by ``kg:community``. Decimals are rounded ``xsd:decimal``; counts are integers.
+    member by ``kg:inCommunity``. Decimals are rounded ``xsd:decimal``; counts are integers.
     """
     import hashlib
     from decimal import Decimal
@@ -358,8 +371,7 @@ def metrics_triples(metrics: NetworkMetrics, base: str) -> Graph:
     from kg.rdf import bind_prefixes
 
     def term(name: str) -> URIRef:
-        # New terms proposed with this module; they join ontology.ttl and KG after review.
-        return URIRef(str(KG._NS) + name)
+        return KG[name]  # closed namespace: a misspelt measure fails here
 
     graph = Graph()
     bind_prefixes(graph, base)
@@ -382,7 +394,7 @@ def metrics_triples(metrics: NetworkMetrics, base: str) -> Graph:
             if value is not None:
                 text = f"{value:.{_DIGITS}f}".rstrip("0").rstrip(".") or "0"
                 graph.add((agency, term(name), Literal(Decimal(text), datatype=XSD.decimal)))
-        graph.add((agency, term("community"), community_iri[a.community]))
+        graph.add((agency, term("inCommunity"), community_iri[a.community]))
     return graph
 
 

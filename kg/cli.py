@@ -256,14 +256,15 @@ def query_command(
 
 # --- network analysis and department maps (kg.analysis, kg.department) -------------------------
 
-from kg.analysis import CENTRALITY_FORMATS, MEASURES  # noqa: E402 - constants only, no heavy imports
+from kg.analysis import MEASURES  # noqa: E402 - constants only; networkx and pyoxigraph load on use
 from kg.department_export import MATRIX_FORMATS, REPORT_FORMATS  # noqa: E402
-from kg.network_export import NETWORK_FORMATS, NETWORK_KINDS  # noqa: E402
+from kg.network_export import CENTRALITY_FORMATS, NETWORK_FORMATS, NETWORK_KINDS  # noqa: E402
 
 _GRAPH_HELP = "Folder 'kg build --out' wrote (it holds store/)."
 _JURISDICTION_HELP = "Only tasks of this place or a place inside it; part of a name is enough (北仑)."
 _DOCUMENT_HELP = "Only tasks of this document (file name, stem or IRI)."
 _COLLECTIVE_HELP = "Keep collective units (各街道, 相关部门, …成员单位) as nodes; left out by default."
+_OUT_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 def _measures_epilog() -> str:
@@ -313,11 +314,14 @@ def centrality(measure: str, top: int | None, jurisdiction: str | None, document
       kg centrality --measure betweenness --top 10
       kg centrality --jurisdiction 北仑 --format csv > centrality.csv
     """
-    from kg.analysis import network_metrics, render_centrality
+    from kg.analysis import network_metrics
     from kg.errors import KGError
+    from kg.network_export import render_centrality
 
     try:
-        metrics = network_metrics(graph_dir, jurisdiction=jurisdiction, document=document, collective=collective)
+        metrics = network_metrics(
+            graph_dir, jurisdiction=jurisdiction, document=document, collective=collective
+        )
     except KGError as exc:
         raise click.ClickException(str(exc)) from exc
     for warning in metrics.warnings:
@@ -332,7 +336,7 @@ def centrality(measure: str, top: int | None, jurisdiction: str | None, document
 @click.option("--kind", type=click.Choice(NETWORK_KINDS), default="lead-support", show_default=True,
               help="lead-support: lead -> support units; co-assignment: units sharing tasks; "
                    "bipartite: agencies and tasks.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--out", type=_OUT_FILE, help="File to write (default: stdout).")
 @click.option("--jurisdiction", "-j", metavar="PLACE", help=_JURISDICTION_HELP)
 @click.option("--document", "-d", metavar="DOC", help=_DOCUMENT_HELP)
 @click.option("--collective", is_flag=True, help=_COLLECTIVE_HELP)
@@ -349,8 +353,9 @@ def network(fmt: str, kind: str, out: Path | None, jurisdiction: str | None, doc
     from kg.network_export import network_file
 
     try:
-        text, graph = network_file(graph_dir, kind=kind, fmt=fmt, jurisdiction=jurisdiction, document=document,
-                                   collective=collective)  # fmt: skip
+        text, graph = network_file(
+            graph_dir, kind=kind, fmt=fmt, jurisdiction=jurisdiction, document=document, collective=collective
+        )
         _emit(text, out)
     except KGError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -363,7 +368,7 @@ def network(fmt: str, kind: str, out: Path | None, jurisdiction: str | None, doc
               help="The agency's place, when several places have an agency of that name.")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="md", show_default=True,
               help="md, csv (one row per task), json, html (one self-contained page) or xlsx (needs --out).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--out", type=_OUT_FILE, help="File to write (default: stdout).")
 @_graph_option
 @click.pass_context
 def export_department(ctx: click.Context, department: str, jurisdiction: str | None, fmt: str,
@@ -409,7 +414,7 @@ def export_department(ctx: click.Context, department: str, jurisdiction: str | N
 @click.option("--collective", is_flag=True, help="Give collective units (各街道 …) columns too.")
 @click.option("--format", "fmt", type=click.Choice(MATRIX_FORMATS), default="csv", show_default=True,
               help="csv, or xlsx (needs --out).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--out", type=_OUT_FILE, help="File to write (default: stdout).")
 @_graph_option
 def matrix(jurisdiction: str, document: str | None, collective: bool, fmt: str, out: Path | None,
            graph_dir: Path) -> None:  # fmt: skip
@@ -437,7 +442,9 @@ def matrix(jurisdiction: str, document: str | None, collective: bool, fmt: str, 
     click.echo(f"{len(result.tasks)} tasks x {len(result.agencies)} agencies", err=True)
 
 
-def _split_types(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
+def _split_types(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...] | None:
     """``--types agency,task --types road`` -> ('agency', 'task', 'road'); unknown names are usage errors."""
     from kg.render import NODE_TYPES
 
@@ -449,7 +456,8 @@ def _split_types(ctx: click.Context, param: click.Parameter, value: tuple[str, .
 
 
 @cli.command("viz")
-@click.option("--focus", metavar="AGENCY", help="Draw one unit (name, abbreviation or IRI) and its neighbourhood.")
+@click.option("--focus", metavar="AGENCY",
+              help="Draw one unit (name, abbreviation or IRI) and its neighbourhood.")
 @click.option("--depth", type=click.IntRange(0, 10), default=2, show_default=True,
               help="Links from the focus: 1 its tasks, 2 also their other units and features.")
 @click.option("--jurisdiction", "-j", metavar="PLACE",
@@ -457,7 +465,7 @@ def _split_types(ctx: click.Context, param: click.Parameter, value: tuple[str, .
 @click.option("--types", multiple=True, callback=_split_types, metavar="TYPE[,TYPE...]",
               help="Node types to draw: agency, collective, task, road, rail, housing, project, place.")
 @click.option("--max-nodes", type=click.IntRange(1), default=None, metavar="N",
-              help="Reduce the graph above N nodes (default: kg.render.MAX_NODES, 1000).")
+              help="Reduce the graph above N nodes [default: 1000, what stays smooth].")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default: GRAPH/graph.html).")
 @click.option("--graph", "graph_dir", default=Path("output"), show_default=True,
@@ -476,11 +484,11 @@ def viz(focus: str | None, depth: int, jurisdiction: str | None, types: tuple[st
       kg viz --focus 区住房和城乡建设局 --jurisdiction 北仑区 --depth 2 --out zj.html
     """
     from kg.errors import KGError
-    from kg.render import MAX_NODES, write_graph_html
+    from kg.render import write_graph_html
 
     try:
         report = write_graph_html(graph_dir, out_path, focus=focus, depth=depth, jurisdiction=jurisdiction,
-                                  types=types, max_nodes=max_nodes or MAX_NODES)  # fmt: skip
+                                  types=types, max_nodes=max_nodes)  # fmt: skip
     except KGError as exc:
         raise click.ClickException(str(exc)) from exc
     for note in report.notes:

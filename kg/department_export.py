@@ -12,6 +12,7 @@ import csv
 import html
 import io
 import json
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,6 @@ _PARTNER_COLUMNS = [
     "其牵头、我方配合 (we support it)",
     "其他 (other)",
 ]
-_ROLE = {"lead": "牵头 (lead)", "support": "配合 (support)"}
 _SEP = "、"
 
 
@@ -142,32 +142,8 @@ def _md(text: object) -> str:
 def _markdown(report: DepartmentReport) -> str:
     out = [f"# {report.name} 责任清单 (responsibility map)", ""]
     out += [f"- {k}: {v}" for k, v in _summary(report)] + [""]
-    for title, entries in (
-        ("牵头任务 (tasks led)", report.led),
-        ("配合任务 (tasks supported)", report.supported),
-    ):
-        out += [f"## {title}", ""]
-        if not entries:
-            out += ["(无 none)", ""]
-        for n, e in enumerate(entries, 1):
-            out += [
-                f"### {n}. {e.task}",
-                "",
-                f"- 牵头 (lead): {_SEP.join(e.leads) or '-'}",
-                f"- 配合 (support): {_SEP.join(e.supports) or '-'}",
-            ]
-            if e.features:
-                out.append(
-                    "- 涉及 (involves): "
-                    + _SEP.join(f"{lb}({FEATURE_TYPES.get(t, t)})" for t, lb in e.features)
-                )
-            span = f", 字符 (chars) {e.span[0]}–{e.span[1]}" if e.span else ""
-            out += [
-                f"- 来源 (source): {e.document} ({e.document_file}, {e.date or '-'}{span})",
-                "",
-                "> " + e.quote.replace("\n", "\n> "),
-                "",
-            ]
+    out += _md_tasks("牵头任务 (tasks led)", report.led)
+    out += _md_tasks("配合任务 (tasks supported)", report.supported)
     out += ["## 合作单位 (partners)", ""]
     if report.partners:
         out += ["| " + " | ".join(_PARTNER_COLUMNS) + " |", "|" + " --- |" * len(_PARTNER_COLUMNS)]
@@ -179,18 +155,13 @@ def _markdown(report: DepartmentReport) -> str:
     else:
         out.append("(无 none)")
     out += ["", "## 涉及的道路、轨道、住房、项目与地点 (what its tasks involve)", ""]
-    for type_, zh in FEATURE_TYPES.items():
-        uses = [u for u in report.features if u.type == type_]
-        if uses:
-            out += [f"- {zh} ({type_}): " + _SEP.join(f"{u.label} ×{u.tasks}" for u in uses)]
-    if not report.features:
-        out.append("(无 none)")
+    out += [f"- {zh} ({t}): {uses}" for t, zh, uses in _feature_lines(report)] or ["(无 none)"]
     out += ["", "## 网络指标 (centrality)", ""]
     if report.metrics is None:
         out.append("(无任务 no tasks)")
     else:
         out += [
-            f"网络范围 (network): {report.metrics_scope or '-'}",
+            f"网络范围 (network): {_scope(report)}",
             "",
             "| measure | value | meaning |",
             "| --- | --- | --- |",
@@ -198,6 +169,40 @@ def _markdown(report: DepartmentReport) -> str:
         out += [f"| {name} | {value} | {_md(meaning)} |" for name, value, meaning in _metric_rows(report)]
     out += ["", *(f"> warning: {w}" for w in report.warnings)] if report.warnings else []
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md_tasks(title: str, entries: tuple[TaskEntry, ...]) -> list[str]:
+    out = [f"## {title}", ""] + (["(无 none)", ""] if not entries else [])
+    for n, e in enumerate(entries, 1):
+        out += [f"### {n}. {e.task}", "", f"- 牵头 (lead): {_SEP.join(e.leads) or '-'}"]
+        out.append(f"- 配合 (support): {_SEP.join(e.supports) or '-'}")
+        if e.features:
+            out.append(f"- 涉及 (involves): {_involves(e)}")
+        out += [f"- 来源 (source): {_source(e)}", "", "> " + e.quote.replace("\n", "\n> "), ""]
+    return out
+
+
+def _involves(entry: TaskEntry) -> str:
+    return _SEP.join(f"{label}({FEATURE_TYPES.get(t, t)})" for t, label in entry.features)
+
+
+def _source(entry: TaskEntry) -> str:
+    span = f", 字符 (chars) {entry.span[0]}–{entry.span[1]}" if entry.span else ""
+    return f"{entry.document} ({entry.document_file}, {entry.date or '-'}{span})"
+
+
+def _feature_lines(report: DepartmentReport) -> list[tuple[str, str, str]]:
+    """(type, Chinese type name, 'name ×tasks、…') for each feature type the tasks involve."""
+    lines = []
+    for type_, zh in FEATURE_TYPES.items():
+        uses = [u for u in report.features if u.type == type_]
+        if uses:
+            lines.append((type_, zh, _SEP.join(f"{u.label} ×{u.tasks}" for u in uses)))
+    return lines
+
+
+def _scope(report: DepartmentReport) -> str:
+    return report.metrics_scope or "全部 (whole graph)"
 
 
 _CSS = """
@@ -234,15 +239,16 @@ def _html_tasks(entries: tuple[TaskEntry, ...]) -> str:
         return "<p>(无 none)</p>"
     parts = []
     for n, e in enumerate(entries, 1):
-        involves = _SEP.join(f"{lb}({FEATURE_TYPES.get(t, t)})" for t, lb in e.features)
-        span = f", 字符 (chars) {e.span[0]}–{e.span[1]}" if e.span else ""
+        items = [
+            f"牵头 (lead): {_SEP.join(e.leads) or '-'}",
+            f"配合 (support): {_SEP.join(e.supports) or '-'}",
+        ]
+        items += [f"涉及 (involves): {_involves(e)}"] if e.features else []
+        lis = "".join(f"<li>{_e(item)}</li>" for item in items)
         parts.append(
-            f'<div class="task"><h3>{n}. {_e(e.task)}</h3><ul>'
-            f"<li>牵头 (lead): {_e(_SEP.join(e.leads) or '-')}</li>"
-            f"<li>配合 (support): {_e(_SEP.join(e.supports) or '-')}</li>"
-            + (f"<li>涉及 (involves): {_e(involves)}</li>" if involves else "")
-            + f'<li class="meta">来源 (source): {_e(e.document)} ({_e(e.document_file)}, '
-            f"{_e(e.date or '-')}{_e(span)})</li></ul><blockquote>{_e(e.quote)}</blockquote></div>"
+            f'<div class="task"><h3>{n}. {_e(e.task)}</h3><ul>{lis}'
+            f'<li class="meta">来源 (source): {_e(_source(e))}</li></ul>'
+            f"<blockquote>{_e(e.quote)}</blockquote></div>"
         )
     return "".join(parts)
 
@@ -250,26 +256,15 @@ def _html_tasks(entries: tuple[TaskEntry, ...]) -> str:
 def _html(report: DepartmentReport) -> str:
     """A self-contained page: inline CSS, no scripts, no external resources, all text escaped."""
     summary = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _summary(report))
-    partners = (
-        _table(
-            _PARTNER_COLUMNS,
-            [
-                [p.label, p.jurisdiction, p.shared_tasks, p.it_supports, p.it_leads, p.other]
-                for p in report.partners
-            ],
-        )
-        if report.partners
-        else "<p>(无 none)</p>"
-    )
-    features = "".join(
-        f"<li>{_e(zh)} ({_e(t)}): " + _e(_SEP.join(f"{u.label} ×{u.tasks}" for u in uses)) + "</li>"
-        for t, zh in FEATURE_TYPES.items()
-        if (uses := [u for u in report.features if u.type == t])
-    )
+    rows = [
+        [p.label, p.jurisdiction, p.shared_tasks, p.it_supports, p.it_leads, p.other] for p in report.partners
+    ]
+    partners = _table(_PARTNER_COLUMNS, rows) if rows else "<p>(无 none)</p>"
+    features = "".join(f"<li>{_e(zh)} ({_e(t)}): {_e(uses)}</li>" for t, zh, uses in _feature_lines(report))
     if report.metrics is None:
         metrics = "<p>(无任务 no tasks)</p>"
     else:
-        metrics = f'<p class="meta">网络范围 (network): {_e(report.metrics_scope or "-")}</p>' + _table(
+        metrics = f'<p class="meta">网络范围 (network): {_e(_scope(report))}</p>' + _table(
             ["measure", "value", "meaning"], [list(r) for r in _metric_rows(report)]
         )
     warnings = "".join(f'<p class="meta">warning: {_e(w)}</p>' for w in report.warnings)
@@ -370,6 +365,9 @@ def _workbook(sheets: list[tuple[str, list[list[Any]]]]) -> bytes:
     return _fix_zip_times(buffer.getvalue())
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _fix_zip_times(data: bytes) -> bytes:
     import zipfile
 
@@ -378,7 +376,10 @@ def _fix_zip_times(data: bytes) -> bytes:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets "modified" to now when saving
+                data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(entry, data)
     return out.getvalue()
 
 

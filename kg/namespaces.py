@@ -46,6 +46,18 @@ class KG(DefinedNamespace):
     indexNumber: URIRef
     documentNumber: URIRef
     publisherName: URIRef
+    # collaboration network measures
+    Community: URIRef
+    inCommunity: URIRef
+    tasksLed: URIRef
+    tasksSupported: URIRef
+    leadShare: URIRef
+    weightedOutDegree: URIRef
+    weightedInDegree: URIRef
+    betweenness: URIRef
+    closeness: URIRef
+    eigenvector: URIRef
+    pageRank: URIRef
 
 
 CV = Namespace("http://data.europa.eu/m8g/")

@@ -1,22 +1,27 @@
-"""Networks and their figures -> files for network tools: GraphML, GEXF (Gephi) and edge-list CSV.
+"""Networks and their figures -> text: centrality tables (table, CSV, JSON), GraphML, GEXF, edge lists.
 
-Node ids are IRIs; ``label`` holds the Chinese name, written as UTF-8 characters (networkx's
-string generators would escape them as ``&#21306;``). The figures of :mod:`kg.analysis` are
-node attributes, so that a tool can size nodes by PageRank or colour them by community.
+In the network files node ids are IRIs and ``label`` holds the Chinese name, written as UTF-8
+characters (networkx's string generators would escape them as ``&#21306;``). The figures of
+:mod:`kg.analysis` are node attributes, so that a tool can size nodes by PageRank or colour
+them by community.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, fields
 from typing import TYPE_CHECKING
+
+from kg.analysis import MEASURES, AgencyMetrics, NetworkMetrics, rank_agencies
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.analysis import NetworkMetrics, Networks
+    from kg.analysis import Networks
 
 __all__ = [
     "CENTRALITY_FORMATS",

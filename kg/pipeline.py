@@ -22,6 +22,7 @@ __all__ = [
 
 #: Where ``build`` puts its outputs, relative to its ``out_dir``.
 EXTRACTIONS_DIR = "extractions"
+CENTRALITY_CSV = "centrality.csv"
 BUILD_REPORT = "build_report.json"
 
 
@@ -163,16 +164,35 @@ def build(
 
     report = extract_paths(corpus, out_dir / EXTRACTIONS_DIR, on_result=collect)
     dataset = build_dataset(parts, base=base)
+    centrality = _add_network_measures(dataset, out_dir, base)
     written = write_graph_files(dataset, out_dir, base=base)
     load_store(to_nquads(dataset), out_dir)
     report = replace(
         report,
-        written=report.written + tuple(written.values()),
+        written=report.written + tuple(written.values()) + (centrality,),
         triples=sum(len(g) for g in dataset.graphs()),
         graphs=len(parts),
     )
     write_json(out_dir / BUILD_REPORT, _report_record(report, out_dir))
     return report
+
+
+def _add_network_measures(dataset, out_dir: Path, base: str) -> Path:  # noqa: ANN001 - rdflib Dataset
+    """Compute the collaboration measures, write ``centrality.csv`` and add them to the dataset
+    as the named graph ``{base}graph/metrics`` (so that SPARQL can rank agencies)."""
+    import pyoxigraph
+    from rdflib import URIRef
+
+    from kg.analysis import metrics_triples, network_metrics, write_centrality
+    from kg.serialize import to_nquads
+
+    memory = pyoxigraph.Store()
+    memory.bulk_load(to_nquads(dataset).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    metrics = network_metrics(memory)
+    target = dataset.graph(URIRef(f"{base}graph/metrics"))
+    for triple in metrics_triples(metrics, base):
+        target.add(triple)
+    return write_centrality(memory, out_dir / CENTRALITY_CSV)
 
 
 def _report_record(report: BuildReport, out_dir: Path) -> dict[str, object]:

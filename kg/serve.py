@@ -93,7 +93,7 @@ _NOISE = re.compile(
     re.S,
 )
 _UPDATE = re.compile(
-    r"\s*(?:(?:BASE\s*<>|PREFIX\s+[^\s:]*:\s*<>)\s*)*"
+    r'\s*(?:(?:BASE\s*<>|PREFIX\s+[^\s:]*:\s*<>|VERSION\s*"")\s*)*'
     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.I,
 )
@@ -222,7 +222,7 @@ class SparqlServer(ThreadingHTTPServer):
                 "finish in the background); retry shortly"
             )
             raise _Refusal(HTTPStatus.SERVICE_UNAVAILABLE, message, {"Retry-After": "5"})
-        future: Future[_Outcome] = Future()
+        future: Future[_Outcome | None] = Future()
         cancelled = threading.Event()
 
         def work() -> None:
@@ -240,14 +240,17 @@ class SparqlServer(ThreadingHTTPServer):
             self._running.add(thread)
         thread.start()
         try:
-            return future.result(timeout=max(0.0, deadline - time.monotonic()))
+            outcome = future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
+            outcome = None
+        if outcome is None:  # still running, or stopped by the worker itself at the deadline
             cancelled.set()
             message = (
                 f"query stopped: it ran past the {self.query_timeout:g} s time limit; make it narrower "
                 "(more specific patterns, LIMIT) or start the server with a larger --timeout"
             )
-            raise _Refusal(HTTPStatus.SERVICE_UNAVAILABLE, message) from None
+            raise _Refusal(HTTPStatus.SERVICE_UNAVAILABLE, message)
+        return outcome
 
 
 def make_server(
@@ -312,8 +315,8 @@ def _evaluate(
     max_rows: int,
     deadline: float,
     cancelled: threading.Event,
-) -> _Outcome:
-    """Run the query; stop reading rows at the cap, or when the request has given up waiting."""
+) -> _Outcome | None:
+    """Run the query; stop reading rows at the cap, or (giving None) at the deadline."""
     import pyoxigraph
 
     result = store.query(request.query, prefixes=PREFIXES, **_dataset(request))
@@ -326,7 +329,7 @@ def _evaluate(
         if len(rows) == max_rows:
             return _Outcome(variables=variables, rows=tuple(rows), graph=graph, truncated=True)
         if cancelled.is_set() or time.monotonic() > deadline:
-            return _Outcome()  # nobody is waiting any more
+            return None
         rows.append(row)
     return _Outcome(variables=variables, rows=tuple(rows), graph=graph)
 

@@ -36,11 +36,10 @@ from kg.analysis import (
     metrics_triples,
     network_metrics,
     rank_agencies,
-    render_centrality,
     write_centrality,
 )
 from kg.cli import cli
-from kg.network_export import network_file, network_text, select_network
+from kg.network_export import network_file, network_text, render_centrality, select_network
 from kg.responsibilities import UnknownScopeError, read_responsibilities, scope_tasks
 
 ID = "https://w3id.org/kg-gov/id/"
@@ -397,7 +396,7 @@ def test_metrics_triples_state_each_measure(dong):
     assert value("weightedOutDegree") == Literal(3) and value("weightedInDegree") == Literal(0)
     assert value("leadShare") == Literal("1", datatype=XSD.decimal)
     assert float(value("closeness")) == pytest.approx(18 / 19, abs=1e-6)
-    community = value("community")
+    community = value("inCommunity")
     assert (community, RDF.type, URIRef(KG + "Community")) in g
     assert str(community).startswith(ID + "community/")
     assert len(set(g.predicates(jia))) == 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -250,6 +251,9 @@ def test_xlsx_report_has_its_sheets_and_is_byte_identical(housing):
 
     data = render_report(housing, "xlsx")
     assert data == render_report(housing, "xlsx")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # no clock in the file
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"2000-01-01T00:00:00Z</dcterms:modified>" in archive.read("docProps/core.xml")
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == [
         "概况 summary",

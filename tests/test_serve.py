@@ -29,8 +29,19 @@ import kg.serve
 from kg.cli import cli
 from kg.pipeline import build
 from kg.query import NamedQuery
-from kg.serve import SparqlServer, _check_query, _choose_format, _Refusal, _Request, _strip_noise
-from kg.serve import escape_html, is_loopback, make_server, render_page
+from kg.serve import (
+    SparqlServer,
+    _check_query,
+    _choose_format,
+    _evaluate,
+    _Refusal,
+    _Request,
+    _strip_noise,
+    escape_html,
+    is_loopback,
+    make_server,
+    render_page,
+)
 from kg.store import open_store
 
 # A table flattened one cell per line, as text exports of the government sites give it.
@@ -43,6 +54,7 @@ TABLE = "\n\n".join([
 DOC = "https://w3id.org/kg-gov/id/doc/xihu"
 KG = "https://w3id.org/kg-gov/ontology#"
 REQUEST_TIMEOUT = 10
+SERVICE = urllib.parse.urlencode({"query": "SELECT * { SERVICE <http://e/> {} }"})
 TASKS = "SELECT ?task ?label WHERE { ?task a kg:Task ; rdfs:label ?label } ORDER BY ?label"
 # Several seconds of one uninterruptible aggregate step on this graph (about 130 triples).
 SLOW = (
@@ -63,7 +75,7 @@ def graph_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def start(graph_dir: Path, log: list[str] | None = None, **options: object) -> SparqlServer:
     lines = log if log is not None else []
     server = make_server(graph_dir, host="127.0.0.1", port=0, log=lines.append, **options)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
 
@@ -210,6 +222,17 @@ def test_time_limit_answers_503_and_a_full_pool_answers_busy(hurried: SparqlServ
     assert body.startswith(b"server busy")
 
 
+def test_time_limit_stops_a_query_between_rows(graph_dir: Path) -> None:
+    server = start(graph_dir, timeout=0.5, workers=1, max_rows=10**9)
+    try:
+        status, _, body = get(server, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")  # millions of rows
+        assert status == 503 and b"time limit" in body
+        # the worker saw the deadline at its next row and gave the only slot back
+        assert get(server, "ASK { ?s ?p ?o }")[0] == 200
+    finally:
+        server.close(wait=REQUEST_TIMEOUT)
+
+
 def test_row_cap_sets_the_truncated_header(capped: SparqlServer) -> None:
     result = wrapper(capped, "SELECT * WHERE { ?s ?p ?o }").query()
     assert result.response.headers["X-KG-Truncated"] == "true"
@@ -282,20 +305,21 @@ def test_graph_parameters_and_from_choose_the_dataset(server: SparqlServer, grap
         ("/sparql", None, {}, 400),  # no query
         ("/sparql", b"query=ASK{}", {"Content-Type": "text/plain"}, 415),
         ("/", b"query=ASK{}", {"Content-Type": "application/x-www-form-urlencoded"}, 404),
-        ("/sparql?" + urllib.parse.urlencode({"query": "SELECT * { SERVICE <http://e/> {} }"}), None, {}, 400),
+        (f"/sparql?{SERVICE}", None, {}, 400),
     ],
 )
-def test_client_errors(
-    server: SparqlServer, log: list[str], url: str, data: bytes | None, headers: dict, status: int
-) -> None:
-    before = len(log)
-    got, _, body = fetch(f"http://127.0.0.1:{server.server_address[1]}{url}", data, headers)
+def test_client_errors(graph_dir: Path, url: str, data: bytes | None, headers: dict, status: int) -> None:
+    log: list[str] = []
+    server = start(graph_dir, log)
+    try:
+        got, _, body = fetch(f"http://127.0.0.1:{server.server_address[1]}{url}", data, headers)
+    finally:
+        server.close()
     assert got == status and body.strip()
     deadline = time.monotonic() + REQUEST_TIMEOUT
-    while len(log) == before and time.monotonic() < deadline:  # the server logs once the reply is sent
+    while not log and time.monotonic() < deadline:  # the server logs once the reply is sent
         time.sleep(0.01)
-    time.sleep(0.05)
-    assert len(log) == before + 1 and f'" {status} ' in log[-1]  # one line per request, no traceback
+    assert len(log) == 1 and f'" {status} ' in log[0]  # one line per request, no traceback
 
 
 # --- the query page -----------------------------------------------------------------------------
@@ -371,10 +395,24 @@ def test_choose_format_refuses_what_it_cannot_give() -> None:
     assert caught.value.status == 406
 
 
+def test_evaluate_stops_at_the_cap_and_at_the_deadline(graph_dir: Path) -> None:
+    store, never = open_store(graph_dir), threading.Event()
+    query = _Request("SELECT * WHERE { ?s ?p ?o }", (), (), (), "")
+    outcome = _evaluate(store, query, 3, time.monotonic() + REQUEST_TIMEOUT, never)
+    assert outcome is not None
+    assert (outcome.variables, len(outcome.rows), outcome.truncated) == (("o", "p", "s"), 3, True)  # SELECT * sorts them
+    assert _evaluate(store, query, 3, time.monotonic() - 1, never) is None
+
+
 def test_strip_noise_and_check_query() -> None:
     assert _strip_noise("SELECT ?from { ?s ?p 'FROM' } # FROM <x>") == "SELECT ?from { ?s ?p \"\" }  "
     _check_query("SELECT ?insert ?service WHERE { ?s <http://e/DELETE> 'LOAD' }")  # no refusal
-    updates = ("INSERT DATA {}", "prefix : <x#> CLEAR ALL", "BASE <http://e/>\nWITH <g> DELETE {} WHERE {}")
+    updates = (
+        "INSERT DATA {}",
+        "prefix : <x#> CLEAR ALL",
+        'VERSION "1.2" LOAD <x:y>',
+        "BASE <http://e/>\n# WITH comment\nWITH <g> DELETE {} WHERE {}",
+    )
     for update in updates:
         with pytest.raises(_Refusal) as caught:
             _check_query(update)
