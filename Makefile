@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 GOLD ?= ../shared/gold
 
-.PHONY: run test bench eval clean
+.PHONY: run test bench eval clean chromium
 
 run: $(STAMP)
 	$(PY) build_graph.py
@@ -19,6 +19,14 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(PY) -m kg extract data/samples --out output/extractions
 	python3 ../shared/tools/kg_eval.py --gold $(GOLD) --pred output/extractions
+
+# tests/test_browser.py drives Debian's Chromium (headless, network blocked); CI must run it, so
+# this installs it, with CJK fonts for the screenshots, when /usr/bin/chromium is missing (as root).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update && apt-get install -y chromium fonts-noto-cjk; \
+	fi
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -12,7 +12,7 @@ tasks), rendered by kg.render without reduction, and opened from a file in Debia
 - frame: one redraw of the whole canvas after the layout (what panning and zooming cost);
 - filter: applying a type filter (hiding all tasks) through the page's filter code.
 
-The page reduces graphs above kg.render.MAX_NODES; the figures printed here are what that bound
+The page reduces graphs above kg.graph_view.MAX_NODES; the figures printed here are what that bound
 was chosen from.
 """
 
@@ -28,30 +28,45 @@ from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FEATURES = ("road", "rail", "housing", "project", "place")
 
 
-def make_graph(n: int, seed: int = 1):  # noqa: ANN201 - kg.render.VizGraph
+def make_graph(n: int, seed: int = 1):  # noqa: ANN201 - kg.graph_view.VizGraph
     """A graph of ``n`` nodes shaped like the corpus' graphs (deterministic for a seed)."""
-    from kg.render import VizDocument, VizEdge, VizGraph, VizNode, VizPlace, VizTask
+    from kg.graph_view import VizDocument, VizEdge, VizGraph, VizNode, VizPlace, VizTask
 
     rng = random.Random(seed)
     place = "p:1"
     n_agency, n_collective = max(2, n * 15 // 100), max(1, n * 2 // 100)
     n_task = max(1, n // 2)
     n_feature = max(1, n - n_agency - n_collective - n_task)
-    agencies = [VizNode(f"a:{k:05d}", "agency", f"区机构{k}局", jurisdictions=(place,)) for k in range(n_agency)]
-    collectives = [VizNode(f"c:{k:05d}", "collective", f"各街道{k}", jurisdictions=(place,)) for k in range(n_collective)]
-    features = [VizNode(f"f:{k:05d}", FEATURES[k % 5], f"要素{k}号工程", jurisdictions=(place,)) for k in range(n_feature)]
+    agencies = [
+        VizNode(f"a:{k:05d}", "agency", f"区机构{k}局", jurisdictions=(place,)) for k in range(n_agency)
+    ]
+    collectives = [
+        VizNode(f"c:{k:05d}", "collective", f"各街道{k}", jurisdictions=(place,)) for k in range(n_collective)
+    ]
+    features = [
+        VizNode(f"f:{k:05d}", FEATURES[k % 5], f"要素{k}号工程", jurisdictions=(place,))
+        for k in range(n_feature)
+    ]
     units = agencies + collectives
     weights = [1.0 / (k + 1) ** 0.8 for k in range(len(units))]  # a few hubs, a long tail
     tasks, nodes, edges = [], [*units, *features], []
     for k in range(n_task):
         tid, doc = f"t:{k:05d}", f"d:{k % 20}"
-        tasks.append(VizTask(tid, f"推进第{k}项重点工作任务落实", f"推进第{k}项重点工作任务落实。", doc, place))
+        tasks.append(
+            VizTask(tid, f"推进第{k}项重点工作任务落实", f"推进第{k}项重点工作任务落实。", doc, place)
+        )
         nodes.append(VizNode(tid, "task", f"推进第{k}项重点工作任务落实", jurisdictions=(place,)))
         chosen = rng.choices(units, weights, k=1 + rng.randint(0, 3))
         for pos, unit in enumerate(dict.fromkeys(chosen), start=1):
@@ -59,8 +74,13 @@ def make_graph(n: int, seed: int = 1):  # noqa: ANN201 - kg.render.VizGraph
         for feature in rng.sample(features, k=min(len(features), rng.randint(0, 2))):
             edges.append(VizEdge(tid, feature.id, "involves", doc))
     documents = tuple(VizDocument(f"d:{k}", f"文件{k}", "2024-01-01", f"{k}.txt", place) for k in range(20))
-    return VizGraph(tuple(sorted(nodes, key=lambda x: x.id)), tuple(edges), tuple(tasks), documents,
-                    (VizPlace(place, "北仑区", code="330206"),))  # fmt: skip
+    return VizGraph(
+        tuple(sorted(nodes, key=lambda x: x.id)),
+        tuple(edges),
+        tuple(tasks),
+        documents,
+        (VizPlace(place, "北仑区", code="330206"),),
+    )
 
 
 def measure(page, url: str) -> dict[str, float]:  # noqa: ANN001 - playwright Page
@@ -94,16 +114,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    from kg.render import full_view, render_html
+    from kg.graph_view import full_view
+    from kg.render import render_html
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_viz_"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"{'nodes':>6} {'edges':>6} {'render s':>9} {'stable s':>9} {'frame ms':>9} {'filter ms':>9}")
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=ARGS, viewport={"width": 1400, "height": 900}
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1400, "height": 900},
         )
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        context.route(
+            "**/*",
+            lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+        )
         page = context.new_page()
         for n in args.sizes:
             graph = make_graph(n)

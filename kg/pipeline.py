@@ -6,8 +6,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from kg.errors import KGError
 from kg.models import Document, Extraction, Problem
+
+if TYPE_CHECKING:
+    from kg.analysis import NetworkMetrics
 
 __all__ = [
     "EXTRACTIONS_DIR",
@@ -23,6 +28,7 @@ __all__ = [
 #: Where ``build`` puts its outputs, relative to its ``out_dir``.
 EXTRACTIONS_DIR = "extractions"
 CENTRALITY_CSV = "centrality.csv"
+GRAPH_HTML = "graph.html"
 BUILD_REPORT = "build_report.json"
 
 
@@ -55,25 +61,77 @@ class BuildReport:
 
 
 def extract_path(path: Path) -> ExtractResult:
-    """Read, normalise and extract one file; a bad file gives a Problem instead of an exception."""
+    """Read, normalise and extract one file; a bad file gives a Problem instead of an exception.
+
+    The file is taken alone: see :func:`iter_extractions` for notices and their attachments.
+    """
     from kg.extract import extract_document
+
+    read = _read(path)
+    if isinstance(read, Problem):
+        return ExtractResult(path, None, None, read)
+    return ExtractResult(path, extract_document(read), read, None)
+
+
+def _read(path: Path) -> Document | Problem:
+    """Read and normalise one file, or the Problem that stops it."""
     from kg.ingest import read_document
     from kg.normalize import normalize_document
 
     try:
-        doc = normalize_document(read_document(path))
+        return normalize_document(read_document(path))
     except KGError as exc:
         reason = getattr(exc, "reason", str(exc))
-        return ExtractResult(path, None, None, Problem(path.name, str(path), reason))
-    return ExtractResult(path, extract_document(doc), doc, None)
+        return Problem(path.name, str(path), reason)
 
 
 def iter_extractions(paths: Iterable[Path]) -> Iterator[ExtractResult]:
-    """Extract every document under ``paths`` (files or folders, recursively, sorted)."""
-    from kg.ingest import find_documents
+    """Extract every document under ``paths`` (files or folders, recursively, sorted).
 
-    for path in find_documents(paths):
-        yield extract_path(path)
+    Web notices are read first: an attachment they link that the corpus holds is extracted with
+    the notice's header (``kg.family``), and both get the notice's file name as ``family``.
+    """
+    from kg.family import find_families
+    from kg.ingest import SUPPORTED_SUFFIXES, find_documents
+
+    documents = find_documents(paths)
+    pages = {p: _read(p) for p in documents if SUPPORTED_SUFFIXES.get(p.suffix.lower()) == "html"}
+    links = {p: doc.attachments for p, doc in pages.items() if isinstance(doc, Document) and doc.attachments}
+    notice_of = find_families(links, documents) if links else {}
+    heads = set(notice_of.values())
+    notices = _Notices({p: doc for p, doc in pages.items() if p in heads and isinstance(doc, Document)})
+    for path in documents:
+        read = pages.pop(path) if path in pages else _read(path)
+        if isinstance(read, Problem):
+            yield ExtractResult(path, None, None, read)
+        elif path in notices:
+            yield ExtractResult(path, notices.extraction(path), read, None)
+        else:
+            notice = notices.extraction(notice_of[path]) if path in notice_of else None
+            yield ExtractResult(path, _extract(read, notice), read, None)
+
+
+def _extract(doc: Document, notice: Extraction | None) -> Extraction:
+    from kg.extract import extract_document
+
+    return extract_document(doc, notice=notice)
+
+
+class _Notices:
+    """The notices that have attachments in the corpus, each extracted once when first needed."""
+
+    def __init__(self, documents: dict[Path, Document]) -> None:
+        self.documents = documents
+        self.done: dict[Path, Extraction] = {}
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.documents
+
+    def extraction(self, path: Path) -> Extraction:
+        if path not in self.done:
+            extraction = _extract(self.documents[path], None)
+            self.done[path] = replace(extraction, family=extraction.doc)
+        return self.done[path]
 
 
 def extract_paths(
@@ -151,6 +209,7 @@ def build(
     from kg.export import write_json
     from kg.rdf import DEFAULT_BASE, build_dataset, document_graph
     from kg.serialize import to_nquads, write_graph_files
+    from kg.render import write_graph_html
     from kg.store import load_store
 
     base = base or DEFAULT_BASE
@@ -164,12 +223,13 @@ def build(
 
     report = extract_paths(corpus, out_dir / EXTRACTIONS_DIR, on_result=collect)
     dataset = build_dataset(parts, base=base)
-    centrality = _add_network_measures(dataset, out_dir, base)
+    centrality, metrics = _add_network_measures(dataset, out_dir, base)
     written = write_graph_files(dataset, out_dir, base=base)
     load_store(to_nquads(dataset), out_dir)
+    page = write_graph_html(out_dir, out_dir / GRAPH_HTML, sizes={a.iri: a.pagerank or 0.0 for a in metrics.agencies})
     report = replace(
         report,
-        written=report.written + tuple(written.values()) + (centrality,),
+        written=report.written + tuple(written.values()) + (centrality, page.path),
         triples=sum(len(g) for g in dataset.graphs()),
         graphs=len(parts),
     )
@@ -177,7 +237,7 @@ def build(
     return report
 
 
-def _add_network_measures(dataset, out_dir: Path, base: str) -> Path:  # noqa: ANN001 - rdflib Dataset
+def _add_network_measures(dataset, out_dir: Path, base: str) -> tuple[Path, NetworkMetrics]:  # noqa: ANN001
     """Compute the collaboration measures, write ``centrality.csv`` and add them to the dataset
     as the named graph ``{base}graph/metrics`` (so that SPARQL can rank agencies)."""
     import pyoxigraph
@@ -192,7 +252,7 @@ def _add_network_measures(dataset, out_dir: Path, base: str) -> Path:  # noqa: A
     target = dataset.graph(URIRef(f"{base}graph/metrics"))
     for triple in metrics_triples(metrics, base):
         target.add(triple)
-    return write_centrality(memory, out_dir / CENTRALITY_CSV)
+    return write_centrality(memory, out_dir / CENTRALITY_CSV), metrics
 
 
 def _report_record(report: BuildReport, out_dir: Path) -> dict[str, object]:

@@ -265,7 +265,7 @@ BAD_INPUTS = {
         lambda p: p.write_bytes(b"\x80\xff\xfe\x81abc" * 10),
         "cannot decode the bytes as UTF-8, GB18030/GBK or Big5",
     ),
-    "report.docx": (lambda p: p.write_bytes(b"PK\x03\x04"), "unsupported file type '.docx'"),
+    "report.docx": (lambda p: p.write_bytes(b"PK\x03\x04"), "damaged .docx file (the zip archive"),
     "missing.txt": (lambda p: None, "no such file"),
     "locked.txt": (None, "permission denied"),
 }
@@ -308,7 +308,7 @@ def test_no_document_extracted_exits_1(tmp_path: Path) -> None:
 
 
 def test_folder_without_documents_exits_1(tmp_path: Path) -> None:
-    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")  # folder searches keep .txt/.html/.htm only
+    (tmp_path / "notes.png").write_bytes(b"\x89PNG\r\n")  # folder searches skip files of other types
     result = run("extract", tmp_path, "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert result.stderr == f"Error: no .txt, .html or .htm documents found in {tmp_path}; check the paths\n"
@@ -379,7 +379,9 @@ def test_build_writes_extractions_and_report(tmp_path: Path) -> None:
     files = sorted(f for f in all_files(tmp_path / "out") if not f.startswith("store/"))
     assert files == [
         "build_report.json",
+        "centrality.csv",
         *(f"extractions/{s}.json" for s in ("big5", "gbk", "page", "table")),
+        "graph.html",
         "graph.jsonld",
         "graph.nq",
         "graph.trig",

@@ -34,12 +34,12 @@ def rows(record: dict) -> list[tuple[str, list[str], list[str]]]:
 
 
 def make_corpus(root: Path) -> Path:
-    """Two good documents (one in a sub-folder), an empty one, and a .docx a folder search skips."""
+    """Two good documents (one in a sub-folder), an empty one, and an image a folder search skips."""
     (root / "sub").mkdir(parents=True)
     (root / "b.txt").write_text(PIPE_TABLE, encoding="utf-8")
     (root / "sub" / "a.txt").write_bytes(PIPE_TABLE.encode("gbk"))
     (root / "c.txt").write_bytes(b"")
-    (root / "d.docx").write_bytes(b"PK\x03\x04")
+    (root / "d.png").write_bytes(b"\x89PNG\r\n")
     return root
 
 
@@ -135,7 +135,10 @@ def test_build_writes_extractions_and_a_report(tmp_path: Path) -> None:
         ],
         "triples": report.triples,
         "graphs": 2,
-        "written": ["extractions/a.json", "extractions/b.json", "graph.jsonld", "graph.nq", "graph.trig", "graph.ttl"],
+        "written": [
+            "centrality.csv", "extractions/a.json", "extractions/b.json",
+            "graph.html", "graph.jsonld", "graph.nq", "graph.trig", "graph.ttl",
+        ],  # fmt: skip
     }
     assert report.entities > 0
     assert report.triples > 0
@@ -153,8 +156,8 @@ def test_build_is_byte_identical_across_runs(tmp_path: Path) -> None:
     build([root], tmp_path / "out")
     second = files()
     assert sorted(map(str, first)) == [
-        "build_report.json", "extractions/a.json", "extractions/b.json",
-        "graph.jsonld", "graph.nq", "graph.trig", "graph.ttl",
+        "build_report.json", "centrality.csv", "extractions/a.json", "extractions/b.json",
+        "graph.html", "graph.jsonld", "graph.nq", "graph.trig", "graph.ttl",
     ]  # fmt: skip
     assert second == first
 

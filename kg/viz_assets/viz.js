@@ -1,6 +1,6 @@
 /* The graph page's script: the network, hover cards, detail panel, search, filters and focus view.
- * Text from the documents reaches the DOM only through textContent, never through innerHTML:
- * a unit called <img src=x onerror=...> is shown as those characters. */
+ * Text from the documents reaches the DOM only through textContent and is never parsed as HTML:
+ * a unit whose name holds markup is shown as those characters. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
