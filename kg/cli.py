@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:  # the library is imported inside the commands, so that --help stays fast
+    from kg.cache import DocumentOutput
     from kg.pipeline import BuildReport, ExtractResult
 
 __all__ = ["main", "cli"]
+
+#: kg.serialize.FORMATS, here so that --help does not import rdflib.
+_GRAPH_FORMATS = ("trig", "nquads", "turtle", "json-ld")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,41 +64,72 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path | None, f
 @click.option(
     "--out", "out_dir", default=Path("output"), show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for extractions/, graph.{trig,nq,ttl,jsonld}, store/ and build_report.json.",
+    help="Folder for extractions/, graph.{trig,nq,ttl,jsonld}, store/, cache/ and build_report.json.",
 )
 @click.option(
     "--base", default=None, metavar="IRI",
     help="Namespace of minted IRIs (default https://w3id.org/kg-gov/id/).",
+)
+@click.option(
+    "--jobs", default=1, show_default=True, type=click.IntRange(0),
+    help="Worker processes extracting documents at once (0: one per CPU). The outputs are the same.",
+)
+@click.option(
+    "--no-cache", is_flag=True,
+    help="Re-extract every document and reload the store whole, ignoring and not writing OUT/cache/.",
+)
+@click.option(
+    "--formats", default=",".join(_GRAPH_FORMATS), show_default=True, metavar="LIST",
+    help="Graph files to write, comma-separated from nquads, trig, turtle, json-ld (graph.nq always).",
 )  # fmt: skip
 @click.pass_context
-def build(ctx: click.Context, corpus: tuple[Path, ...], out_dir: Path, base: str | None) -> None:
+def build(
+    ctx: click.Context, corpus: tuple[Path, ...], out_dir: Path, base: str | None, jobs: int, no_cache: bool,
+    formats: str,
+) -> None:  # fmt: skip
     """Build the knowledge graph from a corpus (files or folders; default: data/samples).
+
+    A rebuild re-extracts only the documents whose bytes changed (OUT/cache/ keeps the others)
+    and, when few changed, replaces only their graphs in the store.
 
     \b
     Example:
       kg build data/samples --out output
+      kg build corpus/ --out output --jobs 2 --formats nquads,trig
       kg query 01_agencies_by_tasks_led --graph output
     """
+    import os
+
     from kg.errors import KGError
     from kg.ingest import find_documents
     from kg.pipeline import build as run_build
 
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in _GRAPH_FORMATS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown format {unknown[0]!r}; choose from {', '.join(_GRAPH_FORMATS)}", param_hint="'--formats'"
+        )
     corpus = corpus or (Path("data/samples"),)
     documents = find_documents(corpus)
     show = len(documents) >= _PROGRESS_FROM or sys.stderr.isatty()
     with click.progressbar(length=len(documents), label="Building", file=sys.stderr, hidden=not show) as bar:
 
-        def on_result(result: ExtractResult) -> None:
+        def on_result(result: DocumentOutput) -> None:
             _echo_problem(result)
             bar.update(1)
 
         try:
-            report = run_build(documents or corpus, out_dir, base=base, on_result=on_result)
+            report = run_build(
+                documents or corpus, out_dir, base=base, on_result=on_result, jobs=jobs or os.cpu_count() or 1,
+                cache=not no_cache, formats=chosen,
+            )  # fmt: skip
         except KGError as exc:
             raise click.ClickException(str(exc)) from exc
+    reuse = f" ({report.cached} from the cache, store {report.store})" if report.cached else ""
     detail = (
         f"documents, {report.assignments} assignments, {report.entities} entities, "
-        f"{report.triples} triples -> {out_dir}"
+        f"{report.triples} triples -> {out_dir}{reuse}"
     )
     ctx.exit(_finish(report, corpus, detail))
 
@@ -103,7 +138,7 @@ def build(ctx: click.Context, corpus: tuple[Path, ...], out_dir: Path, base: str
 _PROGRESS_FROM = 50
 
 
-def _echo_problem(result: ExtractResult) -> None:
+def _echo_problem(result: ExtractResult | DocumentOutput) -> None:
     """One line on stderr for a document that could not be extracted: the file and the reason."""
     if result.problem is not None:
         click.echo(f"Error: {result.problem.where}: {result.problem.message}", err=True)
@@ -128,7 +163,7 @@ def _finish(report: BuildReport, paths: tuple[Path, ...], detail: str) -> int:
     """
     if report.documents == 0:
         names = ", ".join(str(p) for p in paths)
-        raise click.ClickException(f"no .txt, .html or .htm documents found in {names}; check the paths")
+        raise click.ClickException(f"no documents (.txt, .html, .htm, .docx, .xlsx, .pdf) found in {names}; check the paths")
     done = report.documents - report.failed
     click.echo(f"{done} of {report.documents} {detail}", err=True)
     return 0 if done else 1
@@ -495,3 +530,93 @@ def viz(focus: str | None, depth: int, jurisdiction: str | None, types: tuple[st
         click.echo(f"Note: {note}", err=True)
     click.echo(f"{report.nodes} of {report.total_nodes} nodes, {report.edges} links drawn", err=True)
     click.echo(str(report.path))
+
+
+# --- issue 7: project timelines and the status evaluation --------------------------------------
+
+
+@cli.command("timeline")
+@click.argument("project")
+@click.option("--graph", "graph_dir", default=Path("output"), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder 'kg build --out' wrote.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: a line per year and per statement; json: year -> status -> sources.")
+def timeline(project: str, graph_dir: Path, fmt: str) -> None:  # fmt: skip
+    """Show what every document says of a project's state, year by year.
+
+    PROJECT is a road, rail line, housing programme or project: its name, another name it goes
+    by (杭甬复线宁波段三期 for 杭甬高速复线宁波段三期) or a part of its name that only it has.
+
+    \b
+    Example:
+      kg build data/samples --out output
+      kg timeline 杭甬高速复线宁波段三期 --graph output
+    """
+    from kg.errors import KGError
+    from kg.timeline import format_timeline, project_timeline
+
+    try:
+        result = project_timeline(graph_dir, project)
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_timeline(result, fmt).encode("utf-8"), nl=False)
+
+
+@cli.command("evaluate-status")
+@click.argument("gold_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the documents the gold names [default: GOLD_DIR/../corpus].")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--verbose", "-v", is_flag=True, help="List the missed and the extra statuses and rows.")
+def evaluate_status_command(gold_dir: Path, corpus_dir: Path | None, fmt: str, verbose: bool) -> None:
+    """Score project statuses and completion-report rows against the gold.
+
+    Extracts every document a gold file with projects_status or progress names and prints
+    precision, recall and F1 of statuses (entity+status+year, and ignoring the year) and of
+    progress rows (tasks aligned by character-bigram Jaccard >= 0.5; reported sentence exact).
+
+    \b
+    Example:
+      kg evaluate-status ../shared/gold
+    """
+    from kg.errors import KGError
+    from kg.evaluate_status import evaluate_status, format_evaluation
+
+    try:
+        evaluation = evaluate_status(gold_dir, corpus_dir=corpus_dir)
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_evaluation(evaluation, fmt, verbose=verbose).encode("utf-8"), nl=False)
+
+
+# --- end issue 7 --------------------------------------------------------------------------------
+
+
+# --- hand-off to another triple store (kg.push) ------------------------------------------------
+
+
+@cli.command("push")
+@click.option(
+    "--endpoint", required=True, metavar="URL",
+    help="Graph Store Protocol URL: http://host:7878/store (Oxigraph), http://host:3030/DS/data (Fuseki).",
+)
+@_graph_option
+def push(endpoint: str, graph_dir: Path) -> None:
+    """Upload every graph of the built store with the SPARQL 1.1 Graph Store Protocol.
+
+    The default graph goes with PUT URL?default, each document's graph and the metrics graph with
+    PUT URL?graph=IRI, as N-Triples. PUT replaces a graph: pushing again changes nothing.
+
+    \b
+    Example:
+      oxigraph serve --location remote-store --bind 127.0.0.1:7878 &
+      kg push --endpoint http://127.0.0.1:7878/store --graph output
+    """
+    from kg.errors import KGError
+    from kg.push import push_graphs
+
+    try:
+        report = push_graphs(graph_dir, endpoint)
+    except KGError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"pushed {report.graphs} graphs, {report.triples} triples to {report.endpoint}", err=True)

@@ -7,15 +7,18 @@ import json
 import os
 import secrets
 from collections import Counter
+from collections.abc import Callable  # issue 7
+from decimal import Decimal  # issue 7
 from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
-from kg.models import Document, Extraction
+from kg.models import Comparison, Document, Extraction, Quantity  # Comparison, Quantity: issue 7
 
 __all__ = [
     "OutputError",
     "extraction_record",
+    "source_label",
     "dumps_record",
     "output_name",
     "write_json",
@@ -34,20 +37,36 @@ class OutputError(KGError):
         super().__init__(f"{path}: {reason}")
 
 
+def source_label(doc_name: str, location: str | None) -> str:
+    """The file and the place in it that a record was read from.
+
+    >>> source_label("plan.xlsx", "sheet 任务表, row 3"), source_label("notice.html", None)
+    ('plan.xlsx, sheet 任务表, row 3', 'notice.html')
+    """
+    return f"{doc_name}, {location}" if location else doc_name
+
+
 def _entity_records(extraction: Extraction, doc: Document | None) -> list[dict[str, Any]]:
     """One record per distinct surface text, with the type it most often has, in text order."""
     types: dict[str, Counter[str]] = {}
     spans: dict[str, list[list[int]]] = {}
+    sources: dict[str, list[str]] = {}
+    located: set[str] = set()
     for m in extraction.mentions:
         types.setdefault(m.text, Counter())[m.type] += 1
         span = list(doc.source_span(m.start, m.end)) if doc else [m.start, m.end]
         spans.setdefault(m.text, []).append(span)
+        sources.setdefault(m.text, []).append(source_label(extraction.doc, m.location))
+        if m.location:
+            located.add(m.text)
     resolved = {(surface, e.type): e for e in extraction.entities for surface in e.surfaces}
     records = []
     for text, counter in types.items():
         # most frequent type; ties go to the type seen first
         best = max(counter.items(), key=lambda kv: kv[1])[0]
         record: dict[str, Any] = {"text": text, "type": best, "spans": spans[text]}
+        if text in located:
+            record["sources"] = sources[text]
         entity = resolved.get((text, best))
         if entity is not None:
             record["id"] = entity.id
@@ -61,9 +80,12 @@ def _entity_records(extraction: Extraction, doc: Document | None) -> list[dict[s
 def extraction_record(extraction: Extraction, doc: Document | None = None) -> dict[str, Any]:
     """The JSON-ready record of one document, in the format of ``../shared/gold/SCHEMA.md``.
 
-    Extra keys: ``doc_number``, ``topic``, ``title``, ``jurisdiction_code``, per-assignment
-    ``layout``/``span``/``quote``, per-entity ``spans`` (offsets in the original text) and, for
-    resolved entities, ``id``, ``canonical`` and ``collective``; ``problems``.
+    Extra keys: ``doc_number``, ``topic``, ``title``, ``jurisdiction_code``, ``family`` (the file
+    name of the web notice the document belongs to, or null), per-assignment
+    ``layout``/``span``/``quote`` and ``source`` (file and location: "plan.xlsx, sheet 任务表,
+    row 3"), per-entity ``spans`` (offsets in the original text), ``sources`` (parallel to
+    ``spans``, when locations are known) and, for resolved entities, ``id``, ``canonical`` and
+    ``collective``; ``problems``.
     """
     h = extraction.header
 
@@ -80,6 +102,7 @@ def extraction_record(extraction: Extraction, doc: Document | None = None) -> di
         "title": h.title,
         "jurisdiction": extraction.jurisdiction,
         "jurisdiction_code": extraction.jurisdiction_code,
+        "family": extraction.family,
         "assignments": [
             {
                 "task": a.task,
@@ -88,12 +111,73 @@ def extraction_record(extraction: Extraction, doc: Document | None = None) -> di
                 "layout": a.layout,
                 "span": span(a.start, a.end),
                 "quote": a.quote,
+                "source": source_label(extraction.doc, a.location),
             }
             for a in extraction.assignments
         ],
         "entities": _entity_records(extraction, doc),
         "problems": [str(p) for p in extraction.problems],
-    }
+    } | _outcome_records(extraction, doc)  # issue 7: projects_status, progress, quantities
+
+
+# --- issue 7: project statuses, completion reports and quantities in the gold format -----------
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: an int when integral."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _quantity_record(q: Quantity, span: Callable[[int, int], list[int]]) -> dict[str, Any]:
+    """A figure: value, unit, what it counts, role and year; bound and verb where it has them."""
+    record = {"text": q.text, "value": _number(q.value), "unit": q.unit, "counts": q.counts, "role": q.role,
+              "year": q.year, "span": span(q.start, q.end)}
+    if q.bound:
+        record["bound"] = q.bound
+    if q.verb:
+        record["verb"] = q.verb
+    return record
+
+
+def _comparison_evidence(c: Comparison) -> str:
+    """``2479套 vs 2400套 (保障性租赁住房): met, 103.29%``."""
+    ratio = f", {_number(c.ratio * 100)}%" if c.ratio is not None else ""
+    return f"{c.result.text} vs {c.target.text} ({c.target.counts}): {c.outcome}{ratio}"
+
+
+def _outcome_records(extraction: Extraction, doc: Document | None) -> dict[str, Any]:
+    """The keys ``projects_status`` (gold format plus type, cue, reported, hedged, span),
+    ``progress`` (gold format plus comparison, ratio, evidence, number, the target and result
+    figures as written, units, span)
+    and ``quantities``, each only where the document has any."""
+    from kg.extract.status import yearly_statuses
+
+    def span(start: int, end: int) -> list[int]:
+        return list(doc.source_span(start, end)) if doc else [start, end]
+
+    records: dict[str, Any] = {}
+    if extraction.statuses:
+        records["projects_status"] = [
+            {"entity": s.entity, "status": s.status, "year": s.year, "evidence": s.evidence, "type": s.type,
+             "cue": s.cue, "reported": s.reported, "hedged": s.hedged, "span": span(s.start, s.end)}
+            for s in yearly_statuses(extraction.statuses)
+        ]
+    if extraction.progress:
+        records["progress"] = [
+            {"task": p.task, "reported": p.reported, "number": p.number, "comparison": p.outcome,
+             "ratio": _number(p.ratio), "evidence": [_comparison_evidence(c) for c in p.comparisons],
+             "targets": [q.text for q in p.targets], "results": [q.text for q in p.results],
+             "lead": list(p.lead), "support": list(p.support), "span": span(p.start, p.end)}
+            for p in extraction.progress
+        ]
+    if extraction.quantities:
+        records["quantities"] = [_quantity_record(q, span) for q in extraction.quantities]
+    return records
+
+
+# --- end issue 7 -------------------------------------------------------------------------------
 
 
 def dumps_record(record: dict[str, Any], *, indent: int | None = 2) -> str:

@@ -1,4 +1,4 @@
-"""Paths on disk -> RawDocument (find files, detect encoding, extract HTML body text)."""
+"""Paths on disk -> RawDocument (find files, detect encoding, read HTML, Word, Excel and PDF text)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,38 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from kg.errors import DecodeError, EmptyDocumentError, InputError, UnsupportedFormatError
-from kg.html_text import html_to_text
+from kg.html_text import html_to_text, parse_html
 from kg.models import RawDocument
 
-__all__ = ["SUPPORTED_SUFFIXES", "find_documents", "read_document", "detect_encoding", "html_to_text"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "LEGACY_SUFFIXES",
+    "find_documents",
+    "read_document",
+    "detect_encoding",
+    "html_to_text",
+]
 
 #: File extensions read by the tool (compared case-insensitively), mapped to RawDocument.format.
-SUPPORTED_SUFFIXES: dict[str, str] = {".txt": "txt", ".html": "html", ".htm": "html"}
+SUPPORTED_SUFFIXES: dict[str, str] = {
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+    ".pdf": "pdf",
+}
+#: Legacy binary formats found among government downloads, mapped to the format to convert them to.
+#: They are listed by find_documents so that the user hears about them, and refused by read_document.
+LEGACY_SUFFIXES: dict[str, str] = {".doc": "docx", ".wps": "docx", ".xls": "xlsx", ".et": "xlsx"}
 
+_LEGACY_NAMES = {
+    ".doc": "Word 97-2003",
+    ".wps": "WPS Writer",
+    ".xls": "Excel 97-2003",
+    ".et": "WPS Spreadsheets",
+}
+_READ = ", ".join(sorted(SUPPORTED_SUFFIXES))
 _TRY = "re-save the file as UTF-8 text"
 
 # --------------------------------------------------------------------------- finding files
@@ -27,9 +51,11 @@ _TRY = "re-save the file as UTF-8 text"
 def find_documents(paths: Iterable[Path]) -> list[Path]:
     """List the documents named by ``paths``: files as given, folders searched recursively.
 
-    Inside folders only ``.txt``, ``.html`` and ``.htm`` files are kept (any case) and hidden
-    entries (names starting with ``.``) are skipped. A file named explicitly is returned whatever
-    its extension, and so is a path that does not exist, so that :func:`read_document` reports it.
+    Inside folders the files with a supported extension (.txt, .html, .htm, .docx, .xlsx, .pdf,
+    any case) and the legacy ones to convert (.doc, .wps, .xls, .et) are kept, and hidden entries
+    (names starting with ``.``, and Office lock files ``~$x.docx``) are skipped. A file named
+    explicitly is returned whatever its extension, and so is a path that does not exist, so that
+    :func:`read_document` reports it.
 
     Args:
         paths: files and folders.
@@ -48,9 +74,10 @@ def find_documents(paths: Iterable[Path]) -> list[Path]:
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             for name in files:
                 candidate = Path(root, name)
+                suffix = candidate.suffix.lower()
                 if (
-                    not name.startswith(".")
-                    and candidate.suffix.lower() in SUPPORTED_SUFFIXES
+                    not name.startswith((".", "~$"))
+                    and (suffix in SUPPORTED_SUFFIXES or suffix in LEGACY_SUFFIXES)
                     and candidate.is_file()
                 ):
                     found.add(candidate)
@@ -61,18 +88,22 @@ def find_documents(paths: Iterable[Path]) -> list[Path]:
 
 
 def read_document(path: Path) -> RawDocument:
-    """Read one ``.txt`` or ``.html`` file, detecting its encoding.
+    """Read one document: text and HTML with their encoding detected, Word, Excel and PDF files.
 
     Args:
         path: the file.
 
     Returns:
-        The decoded text (HTML reduced to its body text) with the encoding and format.
+        The text (HTML reduced to its body text, office files and PDFs to paragraphs and pipe
+        table rows) with the encoding, the format, the source locations of lines that have one
+        and, for HTML, the attachment links.
 
     Raises:
-        UnsupportedFormatError: the extension is not ``.txt``, ``.html`` or ``.htm``.
-        EmptyDocumentError: the file is empty, only whitespace, or an HTML page without body text.
-        DecodeError: the file is binary or not UTF-8, GB18030/GBK or Big5 text.
+        UnsupportedFormatError: an unknown extension, a legacy .doc/.xls/.wps/.et file (the
+            message says how to convert it), or a password-protected file.
+        EmptyDocumentError: the file is empty, only whitespace, an HTML page without body text,
+            an empty workbook or a PDF without a text layer.
+        DecodeError: the file is binary, damaged, or not UTF-8, GB18030/GBK or Big5 text.
         InputError: the path is missing, a folder, or cannot be read.
     """
     path = Path(path)
@@ -82,39 +113,82 @@ def read_document(path: Path) -> RawDocument:
         )
     if not path.exists():
         raise InputError(path, "no such file; check the path")
-    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        suffix = path.suffix or "(none)"
+    suffix = path.suffix.lower()
+    fmt = SUPPORTED_SUFFIXES.get(suffix)
+    if suffix in LEGACY_SUFFIXES:
+        target = LEGACY_SUFFIXES[suffix]
         raise UnsupportedFormatError(
-            path, f"unsupported file type {suffix!r}; convert it to .txt or .html (read: .htm, .html, .txt)"
+            path,
+            f"{_LEGACY_NAMES[suffix]} {suffix} files are not read; convert it first: "
+            f"libreoffice --headless --convert-to {target} {path.name}",
         )
+    if fmt is None:
+        raise UnsupportedFormatError(
+            path,
+            f"unsupported file type {suffix or '(none)'!r}; convert it to .txt, .docx or .pdf "
+            f"(read: {_READ})",
+        )
+    if fmt in ("docx", "xlsx", "pdf"):
+        return _read_office(path, fmt)
     data = _read_bytes(path)
     if not data:
         raise EmptyDocumentError(path, "file is empty (0 bytes); check the download or remove the file")
     text, encoding = detect_encoding(data, path=path, html=fmt == "html")
     if fmt == "html":
-        text = html_to_text(text)
-        if not text.strip(_BLANK):
+        page = parse_html(text)
+        if not page.text.strip(_BLANK):
             raise EmptyDocumentError(
                 path,
                 "no body text left after removing scripts, styles and navigation; "
                 "check that the page is not a redirect or a script-rendered shell",
             )
-    else:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if not text.strip(_BLANK):
-            raise EmptyDocumentError(
-                path, "file holds only whitespace; check the download or remove the file"
-            )
+        return RawDocument(
+            path=path,
+            name=path.name,
+            text=page.text,
+            encoding=encoding,
+            format=fmt,
+            locations=page.locations,
+            attachments=page.links,
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip(_BLANK):
+        raise EmptyDocumentError(path, "file holds only whitespace; check the download or remove the file")
     return RawDocument(path=path, name=path.name, text=text, encoding=encoding, format=fmt)
+
+
+def _read_office(path: Path, fmt: str) -> RawDocument:
+    """Read a .docx, .xlsx or .pdf file (binary formats: the encoding is reported as "binary")."""
+    from kg import office
+
+    if not _read_bytes(path, limit=1):
+        raise EmptyDocumentError(path, "file is empty (0 bytes); check the download or remove the file")
+    reader = {"docx": office.read_docx, "xlsx": office.read_xlsx, "pdf": office.read_pdf}[fmt]
+    try:
+        located = reader(path)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(path, f"cannot read the file ({reason}); check the path and the file") from exc
+    return RawDocument(
+        path=path,
+        name=path.name,
+        text=located.text,
+        encoding="binary",
+        format=fmt,
+        locations=located.locations,
+    )
 
 
 _BLANK = " \t\n\r\f\v\u00a0\u3000\u200b\u200c\u200d\ufeff"
 
 
-def _read_bytes(path: Path) -> bytes:
-    """Read the file's bytes, turning OSError into InputError with a reason and a remedy."""
+def _read_bytes(path: Path, *, limit: int | None = None) -> bytes:
+    """Read the file's bytes (the first ``limit`` ones), turning OSError into InputError with a reason
+    and a remedy."""
     try:
+        if limit is not None:
+            with path.open("rb") as fh:
+                return fh.read(limit)
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(path, "no such file; check the path") from exc

@@ -58,6 +58,45 @@ class KG(DefinedNamespace):
     closeness: URIRef
     eigenvector: URIRef
     pageRank: URIRef
+    # issue 7: project statuses, targets and results
+    StatusStatement: URIRef
+    ProjectStatus: URIRef
+    StatusScheme: URIRef
+    Planned: URIRef
+    Preparatory: URIRef
+    Started: URIRef
+    UnderConstruction: URIRef
+    Opened: URIRef
+    Completed: URIRef
+    statusOf: URIRef
+    status: URIRef
+    stage: URIRef
+    year: URIRef
+    reported: URIRef
+    hedged: URIRef
+    cue: URIRef
+    Quantity: URIRef
+    Target: URIRef
+    Result: URIRef
+    value: URIRef
+    unit: URIRef
+    counts: URIRef
+    bound: URIRef
+    ProgressItem: URIRef
+    reportedText: URIRef
+    forTask: URIRef
+    hasTarget: URIRef
+    hasResult: URIRef
+    comparedWith: URIRef
+    meetsTarget: URIRef
+    fallsShortOf: URIRef
+    ratio: URIRef
+    Outcome: URIRef
+    OutcomeScheme: URIRef
+    TargetMet: URIRef
+    TargetNotMet: URIRef
+    NotComparable: URIRef
+    outcome: URIRef
 
 
 CV = Namespace("http://data.europa.eu/m8g/")

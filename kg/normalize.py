@@ -78,7 +78,7 @@ def normalize_document(raw: RawDocument) -> Document:
 
     Returns:
         The document with normalised ``text``, the decoded text as ``original`` and the offsets
-        between them.
+        between them; source locations (in ``original`` offsets) and attachment links as read.
     """
     text, offsets = normalize_text(raw.text)
     return Document(
@@ -89,6 +89,8 @@ def normalize_document(raw: RawDocument) -> Document:
         offsets=offsets,
         encoding=raw.encoding,
         format=raw.format,
+        locations=raw.locations,
+        attachments=raw.attachments,
     )
 
 
@@ -121,6 +123,11 @@ def _simplify(text: str) -> tuple[str, _Offsets]:
     out = converter.convert(text)
     if out == text:
         return text, None
+    # OpenCC's table has a few chains (薴 -> 苧 -> 苎): convert again until nothing changes,
+    # so that normalisation is idempotent
+    again = converter.convert(out)
+    while again != out:
+        out, again = again, converter.convert(again)
     src_lines = text.split("\n")
     out_lines = out.split("\n")
     if len(out_lines) != len(src_lines):  # OpenCC keeps newlines; be safe if it ever does not

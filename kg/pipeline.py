@@ -1,18 +1,28 @@
-"""The one place that knows the stage order: paths -> documents -> extractions -> files."""
+"""The one place that knows the stage order: paths -> documents -> extractions -> files.
+
+:func:`build` plans the documents (``kg.jobs``), extracts each one its cache lacks (in worker
+processes with ``jobs``), writes the extraction files in corpus order, then the graph files from
+the documents' serialised graphs, the store (loaded whole, or updated in place when few documents
+changed), the network measures, the page and the report.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from kg.errors import KGError
+from kg.jobs import DocumentJob, document_key, document_outputs, extract_with, plan_documents, read_normalized
 from kg.models import Document, Extraction, Problem
 
 if TYPE_CHECKING:
     from kg.analysis import NetworkMetrics
+    from kg.cache import DocumentCache, DocumentOutput
 
 __all__ = [
     "EXTRACTIONS_DIR",
@@ -22,7 +32,10 @@ __all__ = [
     "extract_path",
     "iter_extractions",
     "extract_paths",
+    "DocumentJob",
+    "plan_documents",
     "build",
+    "network_measures",
 ]
 
 #: Where ``build`` puts its outputs, relative to its ``out_dir``.
@@ -58,6 +71,9 @@ class BuildReport:
     written: tuple[Path, ...]
     triples: int = 0  # quads in the built dataset (0 when no graph was built)
     graphs: int = 0  # named graphs, one per document
+    cached: int = 0  # documents taken from the build cache
+    store: str = ""  # "loaded" (whole) or "updated N" (N graphs replaced in place)
+    timings: tuple[tuple[str, float], ...] = ()  # seconds per build stage
 
 
 def extract_path(path: Path) -> ExtractResult:
@@ -67,22 +83,10 @@ def extract_path(path: Path) -> ExtractResult:
     """
     from kg.extract import extract_document
 
-    read = _read(path)
+    read = read_normalized(path)
     if isinstance(read, Problem):
         return ExtractResult(path, None, None, read)
     return ExtractResult(path, extract_document(read), read, None)
-
-
-def _read(path: Path) -> Document | Problem:
-    """Read and normalise one file, or the Problem that stops it."""
-    from kg.ingest import read_document
-    from kg.normalize import normalize_document
-
-    try:
-        return normalize_document(read_document(path))
-    except KGError as exc:
-        reason = getattr(exc, "reason", str(exc))
-        return Problem(path.name, str(path), reason)
 
 
 def iter_extractions(paths: Iterable[Path]) -> Iterator[ExtractResult]:
@@ -95,26 +99,20 @@ def iter_extractions(paths: Iterable[Path]) -> Iterator[ExtractResult]:
     from kg.ingest import SUPPORTED_SUFFIXES, find_documents
 
     documents = find_documents(paths)
-    pages = {p: _read(p) for p in documents if SUPPORTED_SUFFIXES.get(p.suffix.lower()) == "html"}
+    pages = {p: read_normalized(p) for p in documents if SUPPORTED_SUFFIXES.get(p.suffix.lower()) == "html"}
     links = {p: doc.attachments for p, doc in pages.items() if isinstance(doc, Document) and doc.attachments}
     notice_of = find_families(links, documents) if links else {}
     heads = set(notice_of.values())
     notices = _Notices({p: doc for p, doc in pages.items() if p in heads and isinstance(doc, Document)})
     for path in documents:
-        read = pages.pop(path) if path in pages else _read(path)
+        read = pages.pop(path) if path in pages else read_normalized(path)
         if isinstance(read, Problem):
             yield ExtractResult(path, None, None, read)
         elif path in notices:
             yield ExtractResult(path, notices.extraction(path), read, None)
         else:
             notice = notices.extraction(notice_of[path]) if path in notice_of else None
-            yield ExtractResult(path, _extract(read, notice), read, None)
-
-
-def _extract(doc: Document, notice: Extraction | None) -> Extraction:
-    from kg.extract import extract_document
-
-    return extract_document(doc, notice=notice)
+            yield ExtractResult(path, extract_with(read, notice), read, None)
 
 
 class _Notices:
@@ -129,7 +127,7 @@ class _Notices:
 
     def extraction(self, path: Path) -> Extraction:
         if path not in self.done:
-            extraction = _extract(self.documents[path], None)
+            extraction = extract_with(self.documents[path], None)
             self.done[path] = replace(extraction, family=extraction.doc)
         return self.done[path]
 
@@ -195,64 +193,259 @@ def build(
     out_dir: Path,
     *,
     base: str | None = None,
-    on_result: Callable[[ExtractResult], None] | None = None,
+    on_result: Callable[[DocumentOutput], None] | None = None,
+    jobs: int = 1,
+    cache: bool = True,
+    formats: Iterable[str] | None = None,
 ) -> BuildReport:
     """Build everything ``make run`` promises into ``out_dir``.
 
-    Writes ``out_dir/extractions/<stem>.json`` per document, the graph as ``graph.trig``,
-    ``graph.nq``, ``graph.ttl`` (union) and ``graph.jsonld``, the Oxigraph store under
-    ``out_dir/store`` and ``out_dir/build_report.json`` (counts, triples, problems, files).
+    Writes ``out_dir/extractions/<stem>.json`` per document, the graph as ``graph.nq`` and (by
+    default) ``graph.trig``, ``graph.ttl`` (union) and ``graph.jsonld``, the Oxigraph store under
+    ``out_dir/store``, ``centrality.csv``, ``graph.html`` and ``build_report.json`` (counts,
+    triples, problems, files). The files are the same bytes whatever ``jobs`` and the cache.
+
+    Args:
+        corpus: files and folders (searched recursively, in sorted order).
+        out_dir: the output folder.
+        base: namespace of minted IRIs.
+        on_result: called with each document's outcome, in corpus order, as soon as it is known.
+        jobs: worker processes extracting documents at once (1: in this process).
+        cache: reuse ``out_dir/cache`` for documents whose bytes (and the tool) did not change,
+            and update the store in place when few documents changed; False rebuilds everything.
+        formats: graph files to write, from ``kg.serialize.FORMATS`` (default: all); ``nquads``
+            is always written.
 
     Raises:
         OutputError: a file in ``out_dir`` cannot be written.
     """
-    from kg.export import write_json
-    from kg.rdf import DEFAULT_BASE, build_dataset, document_graph
-    from kg.serialize import to_nquads, write_graph_files
-    from kg.render import write_graph_html
-    from kg.store import load_store
+    from kg.cache import CACHE_DIR, DocumentCache
+    from kg.rdf import DEFAULT_BASE
+    from kg.serialize import FORMATS
 
+    clock = _Clock()
     base = base or DEFAULT_BASE
-    parts = []
+    formats = FORMATS if formats is None else tuple(f for f in FORMATS if f in {*formats, "nquads"})
+    out_dir = Path(out_dir)
+    planned = plan_documents(corpus)
+    clock.lap("plan")
+    entries = DocumentCache(out_dir / CACHE_DIR / "documents" if cache else out_dir / f".build-{os.getpid()}")
+    try:
+        report, kept = _build_documents(planned, out_dir, entries, base, formats, jobs, cache, on_result)
+        clock.lap("extract")
+        report = _build_graph(report, kept, out_dir, entries, base, formats, cache, clock)
+    finally:
+        if not cache:
+            entries.remove()
+    return replace(report, timings=clock.laps)
 
-    def collect(result: ExtractResult) -> None:
-        if result.extraction is not None:
-            parts.append(document_graph(result.extraction, result.document, base=base))
-        if on_result is not None:
-            on_result(result)
 
-    report = extract_paths(corpus, out_dir / EXTRACTIONS_DIR, on_result=collect)
-    dataset = build_dataset(parts, base=base)
-    centrality, metrics = _add_network_measures(dataset, out_dir, base)
-    written = write_graph_files(dataset, out_dir, base=base)
-    load_store(to_nquads(dataset), out_dir)
-    page = write_graph_html(out_dir, out_dir / GRAPH_HTML, sizes={a.iri: a.pagerank or 0.0 for a in metrics.agencies})
+class _Clock:
+    """Seconds spent in each stage of a build (reported, never written to a file)."""
+
+    def __init__(self) -> None:
+        self.laps: tuple[tuple[str, float], ...] = ()
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps += ((name, round(now - self.last, 3)),)
+        self.last = now
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A document in the graph: its named graph's IRI, its cache key and its default-graph lines."""
+
+    iri: str
+    key: str
+    metadata: tuple[str, ...]
+
+
+def _build_documents(
+    planned: list[DocumentJob],
+    out_dir: Path,
+    entries: DocumentCache,
+    base: str,
+    formats: tuple[str, ...],
+    jobs: int,
+    cache: bool,
+    on_result: Callable[[DocumentOutput], None] | None,
+) -> tuple[BuildReport, list[_Kept]]:
+    """Extract (or take from the cache) every document, in corpus order; write its extraction file."""
+    from kg.cache import DocumentOutput
+
+    keys = [document_key(job, base) for job in planned]
+    hits = {k for k in keys if cache and entries.holds(k, formats)}
+    todo = [job for job, key in zip(planned, keys, strict=True) if key not in hits]
+    problems: list[Problem] = []
+    written: list[Path] = []
+    kept: list[_Kept] = []
+    claimed: dict[str, Path] = {}
+    iris: dict[str, Path] = {}
+    failed = assignments = entities = 0
+    with document_outputs(todo, base, formats, jobs) as computed:
+        for job, key in zip(planned, keys, strict=True):
+            if key in hits:
+                output = entries.get(key, formats, graph=False)
+                assert output is not None, key
+            else:
+                output = next(computed)
+            if output.problem is None:
+                clash = _clash(output, job.path, claimed, iris)
+                if clash is not None:
+                    output = DocumentOutput(str(job.path), job.path.name, problem=clash)
+            if output.problem is not None:
+                failed += 1
+                problems.append(output.problem)
+            else:
+                assignments += output.assignments
+                entities += output.entities
+                problems.extend(output.problems)
+                written.append(_write_record(out_dir / EXTRACTIONS_DIR, output))
+                if key not in hits:
+                    entries.put(key, output, formats)
+                kept.append(_Kept(output.iri or "", key, output.metadata))
+            if on_result is not None:
+                on_result(output)
+    report = BuildReport(len(planned), failed, assignments, entities, tuple(problems), tuple(written),
+                         cached=len(hits))  # fmt: skip
+    return report, kept
+
+
+def _clash(
+    output: DocumentOutput, path: Path, claimed: dict[str, Path], iris: dict[str, Path]
+) -> Problem | None:
+    """A Problem when an earlier document of the run already took this one's file name or IRI."""
+    from kg.export import output_name
+
+    name = output_name(output.name)
+    first = claimed.setdefault(name, path)
+    if first != path:
+        # a.txt and a.html, or two folders holding x.txt, would silently overwrite each other.
+        message = f"output {name} is already written for {first}; rename one of the two files"
+        return Problem(path.name, str(path), message)
+    first = iris.setdefault(output.iri or "", path)
+    if first != path:  # "a b.txt" and "a_b.txt": one IRI
+        message = f"graph <{output.iri}> is already built from {first}; rename one of the two files"
+        return Problem(path.name, str(path), message)
+    return None
+
+
+def _write_record(folder: Path, output: DocumentOutput) -> Path:
+    """Write ``folder/<stem>.json``, unless it already holds these bytes (a rebuild from the cache)."""
+    from kg.export import output_name, write_atomic
+
+    path = folder / output_name(output.name)
+    try:
+        if path.read_text(encoding="utf-8") == output.record:
+            return path
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, output.record)
+    return path
+
+
+def _build_graph(
+    report: BuildReport,
+    kept: list[_Kept],
+    out_dir: Path,
+    entries: DocumentCache,
+    base: str,
+    formats: tuple[str, ...],
+    cache: bool,
+    clock: _Clock,
+) -> BuildReport:
+    """Graph files, store, network measures, page and report from the documents' entries."""
+    from kg.analysis import rank_agencies
+    from kg.cache import (
+        CACHE_DIR,
+        changed_graphs,
+        read_manifest,
+        read_measures,
+        remove_manifest,
+        tool_key,
+        write_manifest,
+        write_measures,
+    )
+    from kg.export import write_atomic, write_json
+    from kg.network_export import metrics_csv
+    from kg.render import write_graph_html
+    from kg.serialize import GraphFilesWriter, graph_text
+    from kg.store import STORE_DIR, BuildStore
+
+    kept = sorted(kept, key=lambda k: k.iri)
+    graphs = {k.iri: k.key for k in kept}
+    default = graph_text(sorted({line for k in kept for line in k.metadata}), None, formats=formats)
+    manifest = read_manifest(out_dir / CACHE_DIR) if cache else None
+    changed = changed_graphs(manifest, graphs, base) if (out_dir / STORE_DIR).is_dir() else None
+    remove_manifest(out_dir / CACHE_DIR)  # the store is about to change
+    with GraphFilesWriter(out_dir, formats=formats) as writer:
+        writer.add(default)
+        for k in kept:
+            graph = entries.graph_bytes(k.key, formats)
+            assert graph is not None, k
+            writer.add(graph)
+        clock.lap("graph files")
+        if changed is None:
+            store = BuildStore.load(out_dir, writer.flush("nquads"))
+        else:
+            replaced: dict[str | None, str | bytes] = {None: default.nquads}
+            for iri in sorted(changed):
+                graph = entries.graph_bytes(graphs[iri], ("nquads",)) if iri in graphs else None
+                replaced[iri] = graph.nquads if graph is not None else b""  # nothing: a removed document
+            store = BuildStore.update(out_dir, replaced)
+        clock.lap(f"store ({store.mode})")
+        # the measures are global: a change anywhere changes them, no change keeps them
+        measures_key = hashlib.sha256(
+            json.dumps([tool_key(), base, graphs], sort_keys=True).encode()
+        ).hexdigest()
+        metrics = read_measures(out_dir / CACHE_DIR, measures_key) if cache else None
+        reused = metrics is not None
+        if metrics is None:
+            metrics = network_measures(store.store)
+        clock.lap("network measures" + (" (kept)" if reused else ""))
+        iri = f"{base}graph/metrics"
+        measured = graph_text(_metrics_lines(metrics, base), iri, formats=formats)
+        writer.add(measured)
+        store.replace(iri, measured.nquads)
+        triples = writer.triples
+        written = writer.commit()
+        store.finish()  # after the files: a failed write leaves the old store with the old files
+    write_atomic(out_dir / CENTRALITY_CSV, metrics_csv(rank_agencies(metrics, "pagerank")))
+    clock.lap("metrics graph")
+    page = out_dir / GRAPH_HTML
+    if not (reused and page.is_file()):  # the same store draws the same page
+        write_graph_html(out_dir, page, sizes={a.iri: a.pagerank or 0.0 for a in metrics.agencies})
+    clock.lap("graph.html")
+    if cache:
+        write_measures(out_dir / CACHE_DIR, measures_key, metrics)
+        write_manifest(out_dir / CACHE_DIR, {"base": base, "graphs": graphs, "tool": tool_key()})
+        entries.prune(set(graphs.values()))
     report = replace(
         report,
-        written=report.written + tuple(written.values()) + (centrality, page.path),
-        triples=sum(len(g) for g in dataset.graphs()),
-        graphs=len(parts),
+        written=report.written + tuple(written.values()) + (out_dir / CENTRALITY_CSV, page),
+        triples=triples,
+        graphs=len(kept),
+        store=store.mode,
     )
     write_json(out_dir / BUILD_REPORT, _report_record(report, out_dir))
     return report
 
 
-def _add_network_measures(dataset, out_dir: Path, base: str) -> tuple[Path, NetworkMetrics]:  # noqa: ANN001
-    """Compute the collaboration measures, write ``centrality.csv`` and add them to the dataset
-    as the named graph ``{base}graph/metrics`` (so that SPARQL can rank agencies)."""
-    import pyoxigraph
-    from rdflib import URIRef
+def network_measures(store) -> NetworkMetrics:  # noqa: ANN001 - pyoxigraph.Store
+    """The collaboration measures of the store's agencies (they become ``centrality.csv`` and the
+    named graph ``{base}graph/metrics``)."""
+    from kg.analysis import network_metrics
 
-    from kg.analysis import metrics_triples, network_metrics, write_centrality
-    from kg.serialize import to_nquads
+    return network_metrics(store)
 
-    memory = pyoxigraph.Store()
-    memory.bulk_load(to_nquads(dataset).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
-    metrics = network_metrics(memory)
-    target = dataset.graph(URIRef(f"{base}graph/metrics"))
-    for triple in metrics_triples(metrics, base):
-        target.add(triple)
-    return write_centrality(memory, out_dir / CENTRALITY_CSV), metrics
+
+def _metrics_lines(metrics: NetworkMetrics, base: str) -> list[str]:
+    from kg.analysis import metrics_triples
+    from kg.serialize import ntriples_lines
+
+    return ntriples_lines(metrics_triples(metrics, base))
 
 
 def _report_record(report: BuildReport, out_dir: Path) -> dict[str, object]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable  # Callable: issue 7
 from dataclasses import dataclass
+from decimal import Decimal  # issue 7
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -279,9 +280,140 @@ def document_graph(
         metadata.add((doc_iri, KG.documentNumber, Literal(h.doc_number)))
     if h.topic:
         metadata.add((doc_iri, DCTERMS.subject, Literal(h.topic, lang=ZH)))
+    if extraction.family and extraction.family != extraction.doc:
+        # an attachment is part of the web notice that published it
+        metadata.add((doc_iri, DCTERMS.isPartOf, document_iri(extraction.family, base)))
+    # issue 7: statuses, report rows, targets and results
+    _add_outcomes(graph, extraction, doc_iri=doc_iri, base=base, scope=scope, by_surface=by_surface,
+                  span=span)
     return DocumentGraph(doc_iri, graph, metadata)
 
 
+
+
+# --- issue 7: project statuses, completion-report rows, targets and results --------------------
+
+_STATUS_CONCEPTS = {
+    "planned": KG.Planned, "preparatory": KG.Preparatory, "started": KG.Started,
+    "under_construction": KG.UnderConstruction, "opened": KG.Opened, "completed": KG.Completed,
+}
+_OUTCOME_CONCEPTS = {"met": KG.TargetMet, "not_met": KG.TargetNotMet, "not_comparable": KG.NotComparable}
+
+
+def _decimal(value: Decimal) -> Literal:
+    """An xsd:decimal in its canonical form (1500.0, 1.08), as Turtle writes it back."""
+    text = format(value, "f")
+    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
+
+
+def _add_outcomes(
+    graph: Graph,
+    extraction: Extraction,
+    *,
+    doc_iri: URIRef,
+    base: str,
+    scope: URIRef,
+    by_surface: dict[tuple[str, str], URIRef],
+    span: Callable[[int, int], tuple[int, int]],
+) -> None:
+    """Status statements, report rows and their target and result figures, each with its source.
+
+    A status names the feature of its surface; a surface no entity has (a list item only the status
+    reader found, 宁波东方理工大学 read as a project) becomes a feature of its own, scoped like the
+    others, with a mention.
+    """
+    from kg.resolve import city_scope, entity_id
+
+    stem = _slug(Path(extraction.doc).stem)
+    spans_taken = {(m.start, m.end) for m in extraction.mentions}
+
+    def feature(surface: str, type_: str, start: int, end: int) -> URIRef:
+        if (surface, type_) in by_surface:
+            return by_surface[(surface, type_)]
+        iri = _entity_iri(entity_id(type_, surface, city_scope(extraction.jurisdiction)), type_, base)
+        graph.add((iri, RDF.type, _FEATURE_TYPES[type_]))
+        graph.add((iri, SKOS.prefLabel, Literal(surface, lang=ZH)))
+        graph.add((iri, DCTERMS.spatial, scope))
+        by_surface[(surface, type_)] = iri
+        if (start, end) not in spans_taken:
+            a, b = span(start, end)
+            mention = URIRef(f"{doc_iri}#m{a}-{b}")
+            for triple in (
+                (RDF.type, KG.Mention), (KG.mentionOf, iri), (KG.sourceDocument, doc_iri),
+                (KG.quote, Literal(surface, lang=ZH)), (KG.spanStart, Literal(a)), (KG.spanEnd, Literal(b)),
+            ):
+                graph.add((mention, *triple))
+            spans_taken.add((start, end))
+        return iri
+
+    def provenance(node: URIRef, quote: str, start: int, end: int) -> None:
+        a, b = span(start, end)
+        graph.add((node, KG.sourceDocument, doc_iri))
+        graph.add((node, KG.quote, Literal(quote, lang=ZH)))
+        graph.add((node, KG.spanStart, Literal(a)))
+        graph.add((node, KG.spanEnd, Literal(b)))
+
+    for n, s in enumerate(extraction.statuses, start=1):
+        node = URIRef(f"{base}status/{stem}/{n}")
+        graph.add((node, RDF.type, KG.StatusStatement))
+        graph.add((node, KG.statusOf, feature(s.entity, s.type, s.start, s.end)))
+        graph.add((node, KG.status, _STATUS_CONCEPTS[s.status]))
+        if s.year is not None:
+            graph.add((node, KG.year, Literal(s.year)))
+        graph.add((node, KG.reported, Literal(s.reported)))
+        graph.add((node, KG.hedged, Literal(s.hedged)))
+        graph.add((node, KG.cue, Literal(s.cue)))
+        provenance(node, s.evidence, s.quote_start, s.quote_end)
+
+    assignments = enumerate(extraction.assignments, start=1)
+    tasks = [(a.start, a.end, URIRef(f"{base}task/{stem}/{n}")) for n, a in assignments]
+    for n, p in enumerate(extraction.progress, start=1):
+        item = URIRef(f"{base}progress/{stem}/{n}")
+        graph.add((item, RDF.type, KG.ProgressItem))
+        graph.add((item, RDFS.label, Literal(p.task, lang=ZH)))
+        graph.add((item, KG.reportedText, Literal(p.reported, lang=ZH)))
+        graph.add((item, KG.outcome, _OUTCOME_CONCEPTS[p.outcome]))
+        graph.add((item, DCTERMS.spatial, scope))
+        if p.ratio is not None:
+            graph.add((item, KG.ratio, _decimal(p.ratio)))
+        year = next((q.year for q in p.targets + p.results if q.year is not None), None)
+        if year is not None:
+            graph.add((item, KG.year, Literal(year)))
+        provenance(item, f"{p.task_text} | {p.result_text}", p.start, p.end)
+        for start, end, task in tasks:
+            if start < p.end and p.start < end:  # the row is also an assignment: its units are the task's
+                graph.add((item, KG.forTask, task))
+        nodes: dict[tuple[int, int], URIRef] = {}
+        for role, figures, kind, link in (("target", p.targets, KG.Target, KG.hasTarget),
+                                          ("result", p.results, KG.Result, KG.hasResult)):
+            for k, q in enumerate(figures, start=1):
+                node = URIRef(f"{item}/{role}/{k}")
+                nodes[(q.start, q.end)] = node
+                graph.add((item, link, node))
+                graph.add((node, RDF.type, kind))
+                graph.add((node, RDF.type, KG.Quantity))  # materialised: "?q a kg:Quantity" finds both
+                graph.add((node, KG.value, _decimal(q.value)))
+                graph.add((node, KG.unit, Literal(q.unit)))
+                if q.counts:
+                    graph.add((node, KG.counts, Literal(q.counts, lang=ZH)))
+                if q.bound:
+                    graph.add((node, KG.bound, Literal(q.bound)))
+                if q.year is not None:
+                    graph.add((node, KG.year, Literal(q.year)))
+                provenance(node, q.text, q.start, q.end)
+        for c in p.comparisons:
+            target = nodes.get((c.target.start, c.target.end))
+            # a summed result (70家+160家) compares each of its figures
+            parts = [nodes[(q.start, q.end)] for q in p.results
+                     if (q.start, q.end) in nodes and c.result.start <= q.start and q.end <= c.result.end
+                     and q.text in c.result.text.split("+")]
+            for result in parts:
+                graph.add((result, KG.meetsTarget if c.outcome == "met" else KG.fallsShortOf, target))
+                if c.ratio is not None and len(parts) == 1:
+                    graph.add((result, KG.ratio, _decimal(c.ratio)))
+
+
+# --- end issue 7 -------------------------------------------------------------------------------
 
 
 def build_dataset(parts: Iterable[DocumentGraph], *, base: str = DEFAULT_BASE) -> Dataset:

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from kg.errors import KGError
 
-__all__ = ["STORE_DIR", "GraphNotBuiltError", "load_store", "open_store", "replace_document_graph"]
+__all__ = [
+    "STORE_DIR",
+    "GraphNotBuiltError",
+    "FreshStore",
+    "BuildStore",
+    "load_store",
+    "open_store",
+    "replace_graph",
+    "replace_document_graph",
+]
 
 STORE_DIR = "store"
 
@@ -28,23 +37,86 @@ class GraphNotBuiltError(KGError):
         )
 
 
+class FreshStore:
+    """A new store built in ``graph_dir/.store.new`` and swapped in whole by :meth:`commit`.
+
+    Until then the previous store stays where it is (and readable); a build that stops midway
+    leaves a ``.store.new`` that the next one clears.
+    """
+
+    def __init__(self, graph_dir: Path) -> None:
+        import pyoxigraph
+
+        self.graph_dir = Path(graph_dir)
+        self.fresh = self.graph_dir / f".{STORE_DIR}.new"
+        for leftover in (self.fresh, self.graph_dir / f".{STORE_DIR}.old"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        self.store = pyoxigraph.Store(str(self.fresh))
+
+    def load_file(self, path: Path) -> None:
+        """Bulk-load an N-Quads file (streamed, not held in memory)."""
+        import pyoxigraph
+
+        self.store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
+
+    def commit(self) -> None:
+        """Flush, close and put the new store in place of the old one."""
+        target = self.graph_dir / STORE_DIR
+        old = self.graph_dir / f".{STORE_DIR}.old"
+        self.store.flush()
+        self.store = None  # the last reference: RocksDB closes before its folder is renamed
+        if target.exists():
+            target.rename(old)
+        self.fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+class BuildStore:
+    """The store a build writes: loaded whole into a fresh folder swapped in by :meth:`finish`,
+    or the current one with a few graphs replaced in place (``mode`` says which)."""
+
+    def __init__(self, store, mode: str, fresh: FreshStore | None = None) -> None:  # noqa: ANN001
+        self.store = store
+        self.mode = mode
+        self.fresh = fresh
+
+    @classmethod
+    def load(cls, graph_dir: Path, nquads_file: Path) -> BuildStore:
+        """A fresh store bulk-loaded from an N-Quads file."""
+        fresh = FreshStore(graph_dir)
+        fresh.load_file(nquads_file)
+        return cls(fresh.store, "loaded", fresh)
+
+    @classmethod
+    def update(cls, graph_dir: Path, graphs: dict[str | None, str | bytes]) -> BuildStore:
+        """The store under ``graph_dir``, each graph of ``graphs`` (IRI, None: default graph)
+        replaced by its N-Quads (empty: removed)."""
+        store = open_store(graph_dir, read_only=False)
+        for iri, nquads in graphs.items():
+            replace_graph(store, iri, nquads)
+        return cls(store, f"updated {sum(iri is not None for iri in graphs)}")
+
+    def replace(self, iri: str | None, nquads: str | bytes) -> None:
+        """Replace one more graph."""
+        replace_graph(self.store, iri, nquads)
+
+    def finish(self) -> None:
+        """Swap the fresh store in, or flush the updated one; either way close it."""
+        if self.fresh is not None:
+            self.store = None
+            self.fresh.commit()
+        else:
+            self.store.flush()
+            self.store = None
+
+
 def load_store(nquads: str, graph_dir: Path):  # noqa: ANN201 - pyoxigraph.Store, imported lazily
     """Bulk-load N-Quads into ``graph_dir/store``, replacing the previous store atomically."""
     import pyoxigraph
 
-    target = graph_dir / STORE_DIR
-    fresh = graph_dir / f".{STORE_DIR}.new"
-    old = graph_dir / f".{STORE_DIR}.old"
-    for leftover in (fresh, old):
-        shutil.rmtree(leftover, ignore_errors=True)
-    store = pyoxigraph.Store(str(fresh))
-    store.bulk_load(nquads.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
-    store.flush()
-    del store
-    if target.exists():
-        target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    fresh = FreshStore(graph_dir)
+    fresh.store.bulk_load(nquads.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    fresh.commit()
     return open_store(graph_dir)
 
 
@@ -62,15 +134,24 @@ def open_store(graph_dir: Path, *, read_only: bool = True):  # noqa: ANN201 - py
     return pyoxigraph.Store.read_only(str(path)) if read_only else pyoxigraph.Store(str(path))
 
 
-def replace_document_graph(store, graph) -> None:  # noqa: ANN001 - pyoxigraph.Store, rdflib.Graph
-    """Replace exactly one document's named graph in ``store`` with ``graph`` (named by its identifier)."""
+def replace_graph(store, iri: str | None, nquads: str | bytes) -> None:  # noqa: ANN001 - pyoxigraph.Store
+    """Replace one graph of ``store`` (None: the default graph) with the N-Quads ``nquads`` (its lines)."""
     import pyoxigraph
 
-    name = pyoxigraph.NamedNode(str(graph.identifier))
-    if store.contains_named_graph(name):
-        store.remove_graph(name)
-    triples = graph.serialize(format="nt").encode("utf-8")
-    store.extend(
-        pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
-        for t in pyoxigraph.parse(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    )
+    if iri is None:
+        store.clear_graph(pyoxigraph.DefaultGraph())
+    else:
+        name = pyoxigraph.NamedNode(iri)
+        if store.contains_named_graph(name):
+            store.remove_graph(name)
+    if nquads:
+        data = nquads.encode("utf-8") if isinstance(nquads, str) else nquads
+        store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+
+
+def replace_document_graph(store, graph) -> None:  # noqa: ANN001 - pyoxigraph.Store, rdflib.Graph
+    """Replace exactly one document's named graph in ``store`` with ``graph`` (named by its identifier)."""
+    from kg.serialize import graph_text, ntriples_lines
+
+    iri = str(graph.identifier)
+    replace_graph(store, iri, graph_text(ntriples_lines(graph), iri, formats=("nquads",)).nquads)

@@ -311,7 +311,7 @@ def test_folder_without_documents_exits_1(tmp_path: Path) -> None:
     (tmp_path / "notes.png").write_bytes(b"\x89PNG\r\n")  # folder searches skip files of other types
     result = run("extract", tmp_path, "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: no .txt, .html or .htm documents found in {tmp_path}; check the paths\n"
+    assert result.stderr == f"Error: no documents (.txt, .html, .htm, .docx, .xlsx, .pdf) found in {tmp_path}; check the paths\n"
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,7 @@ def test_extraction_record_has_the_gold_keys_and_the_extra_ones() -> None:
         "title": None,
         "jurisdiction": "杭州市西湖区",
         "jurisdiction_code": "330106",
+        "family": None,
         "assignments": [
             {
                 "task": "推进文三路整治",
@@ -85,6 +86,7 @@ def test_extraction_record_has_the_gold_keys_and_the_extra_ones() -> None:
                 "layout": "pipe",
                 "span": [0, 20],
                 "quote": TEXT,
+                "source": "xihu.txt",
             }
         ],
         "entities": [

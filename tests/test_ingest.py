@@ -9,7 +9,7 @@ import pytest
 
 from kg.errors import DecodeError, EmptyDocumentError, InputError, UnsupportedFormatError
 from kg.ingest import detect_encoding, find_documents, html_to_text, read_document
-from kg.models import RawDocument
+from kg.models import Link, RawDocument
 
 SIMPLIFIED = "区住房和城乡建设局2024年工作要点\n一、推进城市基础设施建设，完成道路改造工程。\n"
 TRADITIONAL = "建設與交通管理局2025年度工作計劃\n一、推進城市基礎設施建設，完成道路改造工程。\n"
@@ -99,7 +99,7 @@ PAGE_TEXT = (
     "各街道、各部门：\n"
     "现将任务分解如下，请抓好落实。\n"
     "| 序号 | 目标任务 | 牵头单位 | 配合单位 |\n"
-    "| 1 | 推进城市基础 设施建设。 | 区交通运输局 | 区财政局 区资规分局 |\n"
+    "| 1 | 推进城市基础 设施建设。 | 区交通运输局 | 区财政局、区资规分局 |\n"
     "| 2 | 整治河道&沟渠 | 区水利局 | |\n"
     "特此通知。\n"
 )
@@ -107,8 +107,47 @@ PAGE_TEXT = (
 
 def test_read_html_keeps_body_text_and_renders_table_rows(tmp_path: Path) -> None:
     path = write(tmp_path / "page.html", PAGE.format(charset="utf-8").encode("utf-8"))
+    rows = [line for line in PAGE_TEXT.split("\n") if line.startswith("|")]
+    locations = tuple(
+        (PAGE_TEXT.index(row), PAGE_TEXT.index(row) + len(row), f"table 1, row {n}")
+        for n, row in enumerate(rows, start=1)
+    )
     assert read_document(path) == RawDocument(
-        path=path, name="page.html", text=PAGE_TEXT, encoding="utf-8", format="html"
+        path=path, name="page.html", text=PAGE_TEXT, encoding="utf-8", format="html", locations=locations
+    )
+
+
+def test_html_rowspan_repeats_down_and_colspan_gives_empty_cells() -> None:
+    markup = (
+        "<table><tr><th>序号</th><th>目标任务</th><th>牵头单位</th><th>配合单位</th></tr>"
+        "<tr><td colspan=4>一、城市建设</td></tr>"
+        "<tr><td>1</td><td>任务一</td><td rowspan=2>区住建局</td><td>各街道</td></tr>"
+        "<tr><td>2</td><td>任务二</td><td>区财政局</td></tr>"
+        "<tr><td>3</td><td rowspan='2' colspan='2'>任务三</td><td>区城管局</td></tr>"
+        "<tr><td>4</td><td>区水利局</td></tr></table>"
+    )
+    assert html_to_text(markup) == (
+        "| 序号 | 目标任务 | 牵头单位 | 配合单位 |\n"
+        "| 一、城市建设 | | | |\n"
+        "| 1 | 任务一 | 区住建局 | 各街道 |\n"
+        "| 2 | 任务二 | 区住建局 | 区财政局 |\n"
+        "| 3 | 任务三 | | 区城管局 |\n"
+        "| 4 | 任务三 | | 区水利局 |\n"
+    )
+
+
+def test_html_attachment_links_are_collected_in_page_order(tmp_path: Path) -> None:
+    markup = (
+        '<div id="nav"><a href="/guide.pdf">办事指南.pdf</a></div>'
+        '<p>现将方案印发给你们。</p>'
+        '<p><a href="attach/%E4%BB%BB%E5%8A%A1%E5%88%86%E8%A7%A3%E8%A1%A8.xlsx">附件1:任务分解表</a></p>'
+        '<p><a href="/module/download/downfile.jsp?classid=0&filename=abc">附件2:责任清单</a></p>'
+        '<p><a href="/col/col12/index.html">附件下载说明</a> <a href="javascript:print()">打印</a></p>'
+    )
+    path = write(tmp_path / "notice.html", markup.encode("gbk"))
+    assert read_document(path).attachments == (
+        Link("attach/%E4%BB%BB%E5%8A%A1%E5%88%86%E8%A7%A3%E8%A1%A8.xlsx", "附件1:任务分解表"),
+        Link("/module/download/downfile.jsp?classid=0&filename=abc", "附件2:责任清单"),
     )
 
 
@@ -209,9 +248,20 @@ def test_undecodable_bytes(tmp_path: Path) -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    path = write(tmp_path / "report.docx", b"PK\x03\x04")
-    with pytest.raises(UnsupportedFormatError, match=r"report.docx: unsupported file type '\.docx'"):
+    path = write(tmp_path / "scan.png", b"\x89PNG\r\n")
+    with pytest.raises(UnsupportedFormatError, match=r"scan.png: unsupported file type '\.png'"):
         read_document(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "target"), [("old.doc", "docx"), ("old.WPS", "docx"), ("old.xls", "xlsx"), ("old.et", "xlsx")]
+)
+def test_legacy_office_files_say_how_to_convert_them(tmp_path: Path, name: str, target: str) -> None:
+    path = write(tmp_path / name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(UnsupportedFormatError) as info:
+        read_document(path)
+    assert info.value.reason.endswith(f"files are not read; convert it first: "
+                                      f"libreoffice --headless --convert-to {target} {name}")  # fmt: skip
 
 
 def test_directory(tmp_path: Path) -> None:
@@ -239,7 +289,14 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_error_messages_are_one_line(tmp_path: Path) -> None:
-    cases = [write(tmp_path / "a.txt", b""), write(tmp_path / "b.docx", b"x"), tmp_path / "c.txt", tmp_path]
+    cases = [
+        write(tmp_path / "a.txt", b""),
+        write(tmp_path / "b.png", b"x"),
+        write(tmp_path / "b.docx", b"x"),
+        write(tmp_path / "b.doc", b"x"),
+        tmp_path / "c.txt",
+        tmp_path,
+    ]
     for path in cases:
         with pytest.raises(InputError) as info:
             read_document(path)
@@ -256,18 +313,22 @@ def test_find_documents_recursive_sorted_filtered(tmp_path: Path) -> None:
         "b/deep/3.HTM",
         "a/1.txt",
         "a/notes.docx",
+        "a/~$notes.docx",
+        "a/old.DOC",
         "a/image.png",
         "0.TXT",
         ".hidden/x.txt",
         "a/.draft.txt",
     ]:
         write(tmp_path / "corpus" / name, b"x")
-    other = write(tmp_path / "extra.docx", b"x")
+    other = write(tmp_path / "extra.png", b"x")
     corpus = tmp_path / "corpus"
     found = find_documents([corpus, other, corpus / "a" / "1.txt"])
     assert found == [
         corpus / "0.TXT",
         corpus / "a" / "1.txt",
+        corpus / "a" / "notes.docx",
+        corpus / "a" / "old.DOC",
         corpus / "b" / "2.html",
         corpus / "b" / "deep" / "3.HTM",
         other,

@@ -147,9 +147,14 @@ def test_build_writes_extractions_and_a_report(tmp_path: Path) -> None:
 def test_build_is_byte_identical_across_runs(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "corpus")
     def files() -> dict[Path, bytes]:
-        # the Oxigraph store is a database, not a file format: the files it is loaded from compare
+        # the Oxigraph store is a database, not a file format: the files it is loaded from compare;
+        # cache/ holds the build's own entries (see tests/test_cache.py)
         out = tmp_path / "out"
-        return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and "store" not in p.parts}
+        return {
+            p.relative_to(out): p.read_bytes()
+            for p in out.rglob("*")
+            if p.is_file() and not {"store", "cache"} & set(p.relative_to(out).parts)
+        }
 
     build([root], tmp_path / "out")
     first = files()
@@ -169,6 +174,8 @@ def test_build_keeps_the_old_report_when_a_write_fails(
     out = tmp_path / "out"
     build([root], out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # b.txt changed: its extraction is the first file the next build writes
+    (root / "b.txt").write_text(PIPE_TABLE.replace("1000套", "2000套"), encoding="utf-8")
 
     def fail(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
@@ -178,6 +185,29 @@ def test_build_keeps_the_old_report_when_a_write_fails(
     with pytest.raises(OutputError, match=r"b\.json: cannot write the file \(No space left on device\)"):
         build([root], out)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_build_keeps_the_old_graph_files_when_one_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    build([root], out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "store" not in p.parts}
+
+    def fail(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.os, "replace", fail)
+    with pytest.raises(OutputError, match=r"graph\.trig: cannot write the file \(No space left on device\)"):
+        build([root], out)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and "store" not in p.parts}
+    # the manifest is marked stale (the next build reloads the store whole); every output is the old one
+    manifest = out / "cache" / "manifest.json"
+    assert "stale" in json.loads(after.pop(manifest))
+    assert {p: b for p, b in before.items() if p != manifest} == after
+    monkeypatch.undo()
+    assert build([root], out).store == "loaded"
 
 
 def test_build_graph_script_builds_the_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

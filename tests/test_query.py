@@ -353,6 +353,24 @@ EXPECTED: dict[str, tuple[dict[str, str], tuple[str, ...], list[tuple]]] = {
             (ZH, ZJ, "区住建局", "agency", ZJ_ZH),
         ],
     ),
+    # --- issue 7: status and target queries (their non-empty results: tests/test_timeline.py) ---
+    # 8号线一期工程 is preparatory in c (2023) and planned in a (2024): the same stage, no regression;
+    # no project is planned in two years; no snippet is a completion report.
+    "18_status_regressions": (
+        {},
+        ("feature_label", "type", "earlier_year", "earlier_status", "earlier_reported", "earlier_file",
+         "later_year", "later_status", "later_reported", "later_file", "earlier_quote", "later_quote", "feature"),
+        [],
+    ),
+    "19_projects_planned_over_a_year": (
+        {},
+        ("feature_label", "type", "first_planned", "last_planned", "years", "statements", "documents", "feature"),
+        [],
+    ),
+    "20_targets_not_met_by_agency": (
+        {}, ("agency_label", "responsible_as", "not_met", "documents", "tasks", "agency"), []
+    ),
+    # --- end issue 7 ---
 }
 
 

@@ -2,34 +2,70 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kg.extract.assignments import extract_assignments
 from kg.extract.entities import extract_mentions
 from kg.extract.header import extract_header
 from kg.extract.jurisdiction import infer_jurisdiction
-from kg.models import Document, Extraction
+from kg.models import Document, Extraction, Header
 
-__all__ = ["extract_document", "clear_caches"]
+__all__ = ["extract_document", "inherit_header", "clear_caches"]
+
+#: Header fields an attachment takes from its notice when it has none of its own (not the title:
+#: the notice's "关于印发…的通知" is not the attachment's title).
+INHERITED_FIELDS = ("index_no", "publisher", "date", "doc_number", "topic")
 
 
-def extract_document(doc: Document) -> Extraction:
+def inherit_header(own: Header, notice: Header) -> Header:
+    """The attachment's header with the notice's values where it has none.
+
+    >>> notice = Header(publisher="区府办", date="2024-02-01")
+    >>> h = inherit_header(Header(date="2024-03-01", title="任务分解表"), notice)
+    >>> h.publisher, h.date, h.title
+    ('区府办', '2024-03-01', '任务分解表')
+    """
+    return replace(own, **{f: getattr(notice, f) for f in INHERITED_FIELDS if getattr(own, f) is None})
+
+
+def extract_document(doc: Document, *, notice: Extraction | None = None, outcomes: bool = True) -> Extraction:
     """Run every extractor over one document, in dependency order.
 
     The header feeds the jurisdiction; the assignments' units feed the mentions (every unit named
     in a 牵头/配合 column is an agency); the jurisdiction's region code decides which short
-    place names (北仑, 镇海) count as places.
+    place names (北仑, 镇海) count as places. Assignments and mentions get their source location.
+
+    Args:
+        doc: the normalised document.
+        notice: the extraction of the web notice the document is an attachment of: its header
+            fills the fields the document's own header lacks, its 索引号 and publisher are
+            evidence for the jurisdiction (the notice's jurisdiction is taken when the document
+            settles none), and ``family`` names it.
     """
     from kg.resolve import contraction_aliases, document_aliases, resolve_entities
 
     header = extract_header(doc.text)
+    if notice is not None:
+        header = inherit_header(header, notice.header)
     jurisdiction, code = infer_jurisdiction(
-        doc.text, index_no=header.index_no, publisher=header.publisher, title=header.title
+        doc.text,
+        index_no=header.index_no,
+        publisher=header.publisher,
+        title=header.title or (notice.header.title if notice is not None else None),
     )
-    assignments = extract_assignments(doc.text)
-    mentions = extract_mentions(doc.text, assignments, jurisdiction_code=code)
+    if jurisdiction is None and notice is not None:
+        jurisdiction, code = notice.jurisdiction, notice.jurisdiction_code
+    assignments = tuple(
+        replace(a, location=doc.location(a.start, a.end)) for a in extract_assignments(doc.text)
+    )
+    mentions = tuple(
+        replace(m, location=doc.location(m.start, m.end))
+        for m in extract_mentions(doc.text, assignments, jurisdiction_code=code)
+    )
     agencies = [m.text for m in mentions if m.type == "Agency"]
     aliases = contraction_aliases(agencies, publisher=header.publisher) | document_aliases(doc.text)
     entities = resolve_entities(mentions, jurisdiction=jurisdiction, aliases=aliases)
-    return Extraction(
+    extraction = Extraction(
         doc=doc.name,
         header=header,
         jurisdiction=jurisdiction,
@@ -37,7 +73,17 @@ def extract_document(doc: Document) -> Extraction:
         assignments=assignments,
         mentions=mentions,
         entities=entities,
+        family=notice.doc if notice is not None else None,
     )
+    if not outcomes:
+        return extraction
+    # quantities, project statuses, completion reports (kg/extract/progress.py)
+    from kg.extract.progress import read_outcomes
+
+    quantities, statuses, progress = read_outcomes(
+        doc.text, mentions=mentions, assignments=assignments, date=header.date
+    )
+    return replace(extraction, quantities=quantities, statuses=statuses, progress=progress)
 
 
 def clear_caches() -> None:

@@ -145,7 +145,7 @@ def _row_assignment(row: _Row, span: tuple[int, int], *, first_leads: bool) -> A
 # Layout 1: tables flattened one cell per line
 # ---------------------------------------------------------------------------------------------
 
-_SEQ_LINE = re.compile(r"^\s*(\d{1,3})\s*[.、]?\s*$")
+_SEQ_LINE = re.compile(r"^\s*(\d{1,5})\s*[.、]?\s*$")
 _SHORT_VALUE = re.compile(r"\d|年|月|季度|底|前|长期|持续|常态|全年")
 
 
@@ -403,7 +403,9 @@ _BRACKET = re.compile(
     rf"|【(?P<lenticular>(?:{_ROLE_LABELS})\s*:[^】\n]*)】"
     rf"|\((?P<round>(?:{_ROLE_LABELS})\s*:(?:[^()\n]|\([^()\n]*\))*)\)"
 )
-_TAIL = re.compile(r"\(([^()\n]{2,200}?(?:牵头|负责|配合|协助|参与)[^()\n]{0,100}?)\)")
+_TAIL = re.compile(
+    r"\(((?:[^()\n]|\([^()\n]{1,12}\)){2,200}?(?:牵头|负责|配合|协助|参与)(?:[^()\n]|\([^()\n]{1,12}\)){0,100}?)\)"
+)
 _TAIL_PART = re.compile(
     r"^由?(?P<units>.+?)(?P<role>牵头负责|牵头|按职责分工负责|按职责负责|分工负责|共同负责|负责|配合|协助|参与|协同)$"
 )

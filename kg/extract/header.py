@@ -101,6 +101,11 @@ def _starts_cell(head: str, m: re.Match[str]) -> bool:
 
 
 def _first_cell(value_text: str) -> str | None:
+    # in a pipe row the value sits in the label's own row: an empty cell there means no value,
+    # not the next line (which is usually the title)
+    first_line = value_text.split("\n", 1)[0]
+    if "|" in first_line:
+        value_text = first_line
     for cell in _CELL_SPLIT.split(value_text):
         cell = cell.strip(" |")
         if cell:

@@ -22,7 +22,7 @@ AGENCY_SUFFIX = (
     # before it checked by lookbehind: the name finder extends names leftwards anyway, and a
     # pattern that starts on rare characters scans Chinese text fast (see kg.extract.scan).
     r"(?:街道办事处|领导小组(?:办公室)?|指挥部|专班|(?<=工作)组|委员会|(?<=管)委会|办公室|办公厅|事务所|中心|局(?!面|部|势)|"
-    r"(?<=[党市区县省镇工纪编农财经教科卫建规团])委|(?<=政法|发改|国资)委|"
+    r"(?<=[党市区县省镇工纪编农财经教科卫建规团改革信健体民宗侨])委|(?<=政法|发改|国资)委|(?<=档案)馆|"
     r"(?<=[府委编农侨台])办(?!公)|(?<=信访|综治|督查|人防|国资|金融|考核|改革|双拥|文明|合作)办(?!公)|"
     r"(?<=领导小组)办(?!公)|(?<=[区市县省镇乡])政府|(?<=人民)政府|(?<=实验)室|"
     r"(?<=[检法医学])院|(?<=计量|设计|规划|科学|研究|医学|社科|环科|工程|检察)院|"
@@ -34,13 +34,13 @@ AGENCY_SUFFIX = (
 
 #: Collective units: not one named body but a set of them.
 COLLECTIVE_RE = re.compile(
-    r"^(?:(?:各|相关|有关|全体|其他|其余)(?:[\u4e00-\u9fff()]{0,8})?"
-    r"(?:街道|镇|乡镇|镇街|镇\(街道\)|乡|部门|单位|村|社区|区县|县区|县\(市、区\)|区\(县、市\)|"
+    r"^(?:(?:[省市区县]级)?(?:各|相关|有关|全体|其他|其余)(?:[\u4e00-\u9fff()、]{0,8})?"
+    r"(?:街道|镇|乡镇|镇街|镇\(街道\)|乡|部门|单位|村|社区|区县|县区|区县\(市\)|县\(市、区\)|区\(县、市\)|"
     r"成员单位|职能部门|企业|平台|园区)"
     r"|.{2,30}成员单位)$"
 )
 
-_UNIT_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9()·\-]{1,40}" + AGENCY_SUFFIX + r"$")
+_UNIT_RE = re.compile(r"^(?:[\u4e00-\u9fffA-Za-z0-9·\-]|\([^()]{1,10}\)){1,40}" + AGENCY_SUFFIX + r"$")
 _SPECIAL_UNITS = re.compile(r"^(?:[区市县省]?(?:妇联|团委|残联|科协|总工会|侨联|文联)|团[区市县]委)$")
 # Townships are responsible units in their own right (红牌楼街道, 三墩镇); the short prefix keeps
 # task words such as 建设特色小镇 out.
