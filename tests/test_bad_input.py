@@ -256,17 +256,7 @@ def test_control_characters_do_not_break_the_outputs(tmp_path: Path, command: st
     "command",
     [
         "extract",
-        pytest.param(
-            "build",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="kg.serialize.to_nquads and _turtle_body (to_trig) split the serialised text with "
-                "str.splitlines(), which also breaks at \\x0b \\x0c \\x1c-\\x1e \\x85 \\u2028 \\u2029 inside "
-                "literals: the sorted N-Quads get a line break inside a string and pyoxigraph's bulk_load "
-                "raises SyntaxError ('Line jumps are not allowed in string literals'), a traceback with "
-                "exit 1; graph.trig would not parse either. Split on '\\n' instead",
-            ),
-        ),
+        "build",
     ],
 )
 def test_line_breaking_control_characters_do_not_break_the_outputs(tmp_path: Path, command: str) -> None:
