@@ -163,6 +163,8 @@ class SparqlServer(ThreadingHTTPServer):
     """The HTTP server: holds the store, the limits and the query workers."""
 
     daemon_threads = True
+    # the listen backlog: socketserver's default of 5 resets connections under a burst of clients
+    request_queue_size = 256
 
     def __init__(
         self,
