@@ -107,9 +107,8 @@ def build(
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in _GRAPH_FORMATS]
     if unknown:
-        raise click.BadParameter(
-            f"unknown format {unknown[0]!r}; choose from {', '.join(_GRAPH_FORMATS)}", param_hint="'--formats'"
-        )
+        message = f"unknown format {unknown[0]!r}; choose from {', '.join(_GRAPH_FORMATS)}"
+        raise click.BadParameter(message, param_hint="'--formats'")
     corpus = corpus or (Path("data/samples"),)
     documents = find_documents(corpus)
     show = len(documents) >= _PROGRESS_FROM or sys.stderr.isatty()
@@ -121,8 +120,8 @@ def build(
 
         try:
             report = run_build(
-                documents or corpus, out_dir, base=base, on_result=on_result, jobs=jobs or os.cpu_count() or 1,
-                cache=not no_cache, formats=chosen,
+                documents or corpus, out_dir, base=base, on_result=on_result,
+                jobs=jobs or os.cpu_count() or 1, cache=not no_cache, formats=chosen,
             )  # fmt: skip
         except KGError as exc:
             raise click.ClickException(str(exc)) from exc
