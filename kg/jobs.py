@@ -107,7 +107,7 @@ def build_document(job: DocumentJob, base: str, formats: tuple[str, ...]) -> Doc
     from kg.cache import DocumentOutput
     from kg.export import dumps_record, extraction_record
     from kg.rdf import document_graph
-    from kg.serialize import graph_text, ntriples_lines
+    from kg.serialize import graph_text
 
     read = read_normalized(job.path)
     if isinstance(read, Problem):
@@ -126,8 +126,8 @@ def build_document(job: DocumentJob, base: str, formats: tuple[str, ...]) -> Doc
         assignments=len(extraction.assignments),
         entities=len({(m.text, m.type) for m in extraction.mentions}),
         problems=tuple(extraction.problems),
-        metadata=tuple(ntriples_lines(part.metadata)),
-        graph=graph_text(ntriples_lines(part.graph), str(part.iri), formats=formats),
+        metadata=part.metadata_lines,
+        graph=graph_text(part.lines, str(part.iri), formats=formats),
     )
 
 

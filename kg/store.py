@@ -149,9 +149,13 @@ def replace_graph(store, iri: str | None, nquads: str | bytes) -> None:  # noqa:
         store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)
 
 
-def replace_document_graph(store, graph) -> None:  # noqa: ANN001 - pyoxigraph.Store, rdflib.Graph
-    """Replace exactly one document's named graph in ``store`` with ``graph`` (named by its identifier)."""
+def replace_document_graph(store, graph) -> None:  # noqa: ANN001 - pyoxigraph.Store, DocumentGraph or rdflib.Graph
+    """Replace exactly one document's named graph in ``store`` with ``graph``: a
+    :class:`kg.rdf.DocumentGraph`, or an rdflib Graph named by its identifier."""
     from kg.serialize import graph_text, ntriples_lines
 
-    iri = str(graph.identifier)
-    replace_graph(store, iri, graph_text(ntriples_lines(graph), iri, formats=("nquads",)).nquads)
+    lines = getattr(graph, "lines", None)
+    iri = str(getattr(graph, "iri", None) or graph.identifier)
+    if lines is None:
+        lines = ntriples_lines(graph)
+    replace_graph(store, iri, graph_text(lines, iri, formats=("nquads",)).nquads)
