@@ -36,6 +36,8 @@ __all__ = [
     "changed_graphs",
     "read_measures",
     "write_measures",
+    "read_graph_lines",
+    "write_graph_lines",
 ]
 
 CACHE_DIR = "cache"
@@ -59,6 +61,7 @@ class DocumentOutput:
     problems: tuple[Problem, ...] = ()
     metadata: tuple[str, ...] = ()  # default-graph triples, sorted N-Triples lines
     graph: GraphText | None = None  # the named graph, serialised
+    units: dict | None = None  # kg.summary.UnitFacts as JSON: the units and task roles it names
 
 
 @lru_cache(maxsize=1)
@@ -141,7 +144,7 @@ class DocumentCache:
             path=head["path"], name=head["name"], problem=_problem(head["problem"]), iri=head["iri"],
             record=texts["record"], assignments=head["assignments"], entities=head["entities"],
             problems=tuple(_problem(p) for p in head["problems"]), metadata=tuple(head["metadata"]),
-            graph=graph,
+            graph=graph, units=head.get("units"),
         )  # fmt: skip
 
     def graph_bytes(self, key: str, formats: Iterable[str] = ()) -> GraphBytes | None:
@@ -165,7 +168,7 @@ class DocumentCache:
             "path": output.path, "name": output.name, "problem": _problem_data(output.problem),
             "iri": output.iri, "triples": graph.triples, "assignments": output.assignments,
             "entities": output.entities, "problems": [_problem_data(p) for p in output.problems],
-            "metadata": list(output.metadata), "sizes": [len(s) for s in sections],
+            "metadata": list(output.metadata), "units": output.units, "sizes": [len(s) for s in sections],
             "formats": sorted(formats),
         }  # fmt: skip
         path = self.path(key)
@@ -286,3 +289,20 @@ def write_measures(cache_dir: Path, key: str, metrics) -> None:  # noqa: ANN001 
     from kg.export import write_json
 
     write_json(Path(cache_dir) / MEASURES, {"key": key, "metrics": asdict(metrics)})
+
+
+def read_graph_lines(cache_dir: Path, name: str) -> list[str] | None:
+    """The N-Triples lines of a corpus-wide graph (``summary``, ``metrics``) as the last build
+    put it in the store, or None when not kept (then the graph is replaced whole)."""
+    try:
+        text = (Path(cache_dir) / f"{name}.nt").read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    return text.split("\n")[:-1]  # "\n" only: N-Triples keeps U+2028 and the like inside literals
+
+
+def write_graph_lines(cache_dir: Path, name: str, lines: Iterable[str]) -> None:
+    """Keep a corpus-wide graph's lines for the next build (before the manifest that vouches for them)."""
+    from kg.export import write_atomic
+
+    write_atomic(Path(cache_dir) / f"{name}.nt", "".join(f"{line}\n" for line in lines))

@@ -128,6 +128,7 @@ def build_document(job: DocumentJob, base: str, formats: tuple[str, ...]) -> Doc
         problems=tuple(extraction.problems),
         metadata=part.metadata_lines,
         graph=graph_text(part.lines, str(part.iri), formats=formats),
+        units=part.units.to_json(),
     )
 
 

@@ -51,6 +51,12 @@ class KG(DefinedNamespace):
     inCommunity: URIRef
     tasksLed: URIRef
     tasksSupported: URIRef
+    CorpusSummary: URIRef
+    Collaboration: URIRef
+    leadPartner: URIRef
+    supportPartner: URIRef
+    sharedTasks: URIRef
+    sharedDocuments: URIRef
     leadShare: URIRef
     weightedOutDegree: URIRef
     weightedInDegree: URIRef

@@ -23,6 +23,7 @@ from kg.models import Document, Extraction, Problem
 if TYPE_CHECKING:
     from kg.analysis import NetworkMetrics
     from kg.cache import DocumentCache, DocumentOutput
+    from kg.summary import Summary
 
 __all__ = [
     "EXTRACTIONS_DIR",
@@ -231,9 +232,9 @@ def build(
     clock.lap("plan")
     entries = DocumentCache(out_dir / CACHE_DIR / "documents" if cache else out_dir / f".build-{os.getpid()}")
     try:
-        report, kept = _build_documents(planned, out_dir, entries, base, formats, jobs, cache, on_result)
+        report, kept, summary = _build_documents(planned, out_dir, entries, base, formats, jobs, cache, on_result)
         clock.lap("extract")
-        report = _build_graph(report, kept, out_dir, entries, base, formats, cache, clock)
+        report = _build_graph(report, kept, summary, out_dir, entries, base, formats, cache, clock)
     finally:
         if not cache:
             entries.remove()
@@ -271,9 +272,11 @@ def _build_documents(
     jobs: int,
     cache: bool,
     on_result: Callable[[DocumentOutput], None] | None,
-) -> tuple[BuildReport, list[_Kept]]:
-    """Extract (or take from the cache) every document, in corpus order; write its extraction file."""
+) -> tuple[BuildReport, list[_Kept], Summary]:
+    """Extract (or take from the cache) every document, in corpus order; write its extraction file;
+    add up the units and tasks of the documents kept (:mod:`kg.summary`)."""
     from kg.cache import DocumentOutput
+    from kg.summary import SummaryBuilder, UnitFacts
 
     keys = [document_key(job, base) for job in planned]
     hits = {k for k in keys if cache and entries.holds(k, formats)}
@@ -281,6 +284,7 @@ def _build_documents(
     problems: list[Problem] = []
     written: list[Path] = []
     kept: list[_Kept] = []
+    totals = SummaryBuilder()
     claimed: dict[str, Path] = {}
     iris: dict[str, Path] = {}
     failed = assignments = entities = 0
@@ -306,11 +310,12 @@ def _build_documents(
                 if key not in hits:
                     entries.put(key, output, formats)
                 kept.append(_Kept(output.iri or "", key, output.metadata))
+                totals.add(output.iri or "", UnitFacts.from_json(output.units))
             if on_result is not None:
                 on_result(output)
     report = BuildReport(len(planned), failed, assignments, entities, tuple(problems), tuple(written),
                          cached=len(hits))  # fmt: skip
-    return report, kept
+    return report, kept, totals.summary()
 
 
 def _clash(
@@ -349,6 +354,7 @@ def _write_record(folder: Path, output: DocumentOutput) -> Path:
 def _build_graph(
     report: BuildReport,
     kept: list[_Kept],
+    summary: Summary,
     out_dir: Path,
     entries: DocumentCache,
     base: str,
@@ -361,10 +367,12 @@ def _build_graph(
     from kg.cache import (
         CACHE_DIR,
         changed_graphs,
+        read_graph_lines,
         read_manifest,
         read_measures,
         remove_manifest,
         tool_key,
+        write_graph_lines,
         write_manifest,
         write_measures,
     )
@@ -373,19 +381,26 @@ def _build_graph(
     from kg.render import write_graph_html
     from kg.serialize import GraphFilesWriter, graph_text
     from kg.store import STORE_DIR, BuildStore
+    from kg.summary import summary_lines
 
     kept = sorted(kept, key=lambda k: k.iri)
     graphs = {k.iri: k.key for k in kept}
     default = graph_text(sorted({line for k in kept for line in k.metadata}), None, formats=formats)
     manifest = read_manifest(out_dir / CACHE_DIR) if cache else None
     changed = changed_graphs(manifest, graphs, base) if (out_dir / STORE_DIR).is_dir() else None
+    # the corpus-wide graphs as the store holds them now: a rebuild changes only the lines that differ
+    previous = {name: read_graph_lines(out_dir / CACHE_DIR, name) for name in _CORPUS_GRAPHS}
     remove_manifest(out_dir / CACHE_DIR)  # the store is about to change
+    summary_iri, metrics_iri = (f"{base}graph/{name}" for name in _CORPUS_GRAPHS)
+    summary_new = sorted(summary_lines(summary, base))
     with GraphFilesWriter(out_dir, formats=formats) as writer:
         writer.add(default)
         for k in kept:
             graph = entries.graph_bytes(k.key, formats)
             assert graph is not None, k
             writer.add(graph)
+        summarised = graph_text(summary_new, summary_iri, formats=formats)
+        writer.add(summarised)
         clock.lap("graph files")
         if changed is None:
             store = BuildStore.load(out_dir, writer.flush("nquads"))
@@ -395,6 +410,7 @@ def _build_graph(
                 graph = entries.graph_bytes(graphs[iri], ("nquads",)) if iri in graphs else None
                 replaced[iri] = graph.nquads if graph is not None else b""  # nothing: a removed document
             store = BuildStore.update(out_dir, replaced)
+            _update(store, summary_iri, previous["corpus"], summary_new, summarised)
         clock.lap(f"store ({store.mode})")
         # the measures are global: a change anywhere changes them, no change keeps them
         measures_key = hashlib.sha256(
@@ -405,10 +421,10 @@ def _build_graph(
         if metrics is None:
             metrics = network_measures(store.store)
         clock.lap("network measures" + (" (kept)" if reused else ""))
-        iri = f"{base}graph/metrics"
-        measured = graph_text(_metrics_lines(metrics, base), iri, formats=formats)
+        metrics_new = _metrics_lines(metrics, base)
+        measured = graph_text(metrics_new, metrics_iri, formats=formats)
         writer.add(measured)
-        store.replace(iri, measured.nquads)
+        _update(store, metrics_iri, previous["metrics"] if changed is not None else None, metrics_new, measured)
         triples = writer.triples
         written = writer.commit()
         store.finish()  # after the files: a failed write leaves the old store with the old files
@@ -420,6 +436,8 @@ def _build_graph(
     clock.lap("graph.html")
     if cache:
         write_measures(out_dir / CACHE_DIR, measures_key, metrics)
+        write_graph_lines(out_dir / CACHE_DIR, "corpus", summary_new)
+        write_graph_lines(out_dir / CACHE_DIR, "metrics", metrics_new)
         write_manifest(out_dir / CACHE_DIR, {"base": base, "graphs": graphs, "tool": tool_key()})
         entries.prune(set(graphs.values()))
     report = replace(
@@ -431,6 +449,19 @@ def _build_graph(
     )
     write_json(out_dir / BUILD_REPORT, _report_record(report, out_dir))
     return report
+
+
+#: The corpus-wide named graphs a build writes after the documents' ({base}graph/NAME), in IRI order.
+_CORPUS_GRAPHS = ("corpus", "metrics")
+
+
+def _update(store, iri: str, old: list[str] | None, new: list[str], text) -> None:  # noqa: ANN001
+    """Bring a corpus-wide graph of an updated store up to date: only the lines that changed
+    when the previous ones are known, else the whole graph."""
+    if old is None:
+        store.replace(iri, text.nquads)
+    else:
+        store.patch(iri, old, new)
 
 
 def network_measures(store) -> NetworkMetrics:  # noqa: ANN001 - pyoxigraph.Store

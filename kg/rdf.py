@@ -20,6 +20,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.models import Document, Entity, Extraction
 from kg.namespaces import DCTERMS, KG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.summary import UnitFacts
 
 __all__ = [
     "DEFAULT_BASE",
@@ -112,6 +113,7 @@ class DocumentGraph:
     iri: URIRef
     lines: tuple[str, ...]  # the named graph: tasks, associations, entities, mentions
     metadata_lines: tuple[str, ...]  # default-graph triples: the document node and its places
+    units: UnitFacts = field(default_factory=UnitFacts, compare=False)  # for the corpus summary
 
     @cached_property
     def graph(self) -> Graph:
@@ -234,6 +236,7 @@ def _division(entity: Entity, code: str | None) -> str | None:
 
 
 _COLLECTIVE, _TASK_FORCE_CLASS, _AGENCY = _n(KG.CollectiveUnit), _n(KG.TaskForce), _n(KG.Agency)
+_KINDS = {_COLLECTIVE: "collective", _TASK_FORCE_CLASS: "taskforce", _AGENCY: "agency", _PLACE: "place"}
 
 
 def _agent_class(entity: Entity) -> str:
@@ -277,6 +280,7 @@ def document_graph(
     doc_iri = _n(doc_ref)
     stem = Path(extraction.doc).stem
     graph, metadata = Lines(), Lines()
+    units = UnitFacts()
     places = _Places(base, metadata)
     scope = places.jurisdiction(extraction.jurisdiction, extraction.jurisdiction_code, stem)
 
@@ -310,6 +314,8 @@ def document_graph(
             if surface != entity.name:
                 graph.add(iri, _ALT, _zh(surface))
         graph.add(iri, _SPATIAL, scope)
+        if entity.type == "Agency":
+            units.unit(iri[1:-1], _KINDS[kind], entity.name, scope[1:-1], entity.surfaces)
 
     # mentions
     for m in extraction.mentions:
@@ -324,12 +330,17 @@ def document_graph(
             if (unit, type_) in by_surface:
                 iri = by_surface[(unit, type_)]
                 graph.add(iri, _A, _AGENT)
+                if type_ == "Place" and iri[1:-1] not in units.units:
+                    division = places.label(iri) is not None  # a division has no jurisdiction of its own
+                    units.unit(iri[1:-1], "place", places.label(iri) or unit, "" if division else scope[1:-1])
                 return iri
         # a unit no mention covers: mint it the way resolution would
         iri = _entity_iri(agency_id(unit, extraction.jurisdiction), "Agency", base)
-        graph.add(iri, _A, _COLLECTIVE if is_collective_unit(unit) else _AGENCY)
+        kind = _COLLECTIVE if is_collective_unit(unit) else _AGENCY
+        graph.add(iri, _A, kind)
         graph.add(iri, _PREF, _zh(unit))
         graph.add(iri, _SPATIAL, scope)
+        units.unit(iri[1:-1], _KINDS[kind], unit, scope[1:-1])
         return iri
 
     # tasks and their qualified associations (the shortcut properties come from the same loop)
@@ -346,9 +357,11 @@ def document_graph(
         graph.add(task, _END, ntriples_literal(end))
         graph.add(task, _LAYOUT, ntriples_literal(a.layout))
         graph.add(task, _SPATIAL, scope)
-        for (role, shortcut, concept), units in zip(_ROLES, (a.lead, a.support)):
-            for k, unit in enumerate(units, start=1):
+        roles: tuple[list[str], list[str]] = ([], [])
+        for (role, shortcut, concept), named, found in zip(_ROLES, (a.lead, a.support), roles):
+            for k, unit in enumerate(named, start=1):
                 who = agent(unit)
+                found.append(who[1:-1])
                 association = f"<{task_ref}/{role}/{k}>"
                 graph.add(task, shortcut, who)
                 graph.add(task, _QUALIFIED, association)
@@ -357,6 +370,7 @@ def document_graph(
                 graph.add(association, _HAD_ROLE, concept)
                 graph.add(association, _POSITION, ntriples_literal(k))
                 graph.add(association, _SOURCE, doc_iri)
+        units.task(*roles)
         for m in features:
             if a.start <= m.start and m.end <= a.end:
                 graph.add(task, _INVOLVES, by_surface[(m.text, m.type)])
@@ -390,7 +404,7 @@ def document_graph(
         # an attachment is part of the web notice that published it
         metadata.add(doc_iri, _n(DCTERMS.isPartOf), _n(document_iri(extraction.family, base)))
     _add_outcomes(graph, extraction, doc_iri=doc_ref, base=base, scope=scope, by_surface=by_surface, span=span)
-    return DocumentGraph(doc_ref, graph.sorted(), metadata.sorted())
+    return DocumentGraph(doc_ref, graph.sorted(), metadata.sorted(), units)
 
 
 # --- project statuses, completion-report rows, targets and results ------------------------------

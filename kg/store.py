@@ -8,6 +8,7 @@ store is rebuilt in a sibling folder and swapped in, so a failed build leaves th
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import KGError
@@ -21,6 +22,7 @@ __all__ = [
     "open_store",
     "replace_graph",
     "replace_document_graph",
+    "update_graph",
 ]
 
 STORE_DIR = "store"
@@ -100,6 +102,10 @@ class BuildStore:
         """Replace one more graph."""
         replace_graph(self.store, iri, nquads)
 
+    def patch(self, iri: str, old: Iterable[str], new: Iterable[str]) -> int:
+        """Change one named graph from the lines ``old`` into ``new`` (see :func:`update_graph`)."""
+        return update_graph(self.store, iri, old, new)
+
     def finish(self) -> None:
         """Swap the fresh store in, or flush the updated one; either way close it."""
         if self.fresh is not None:
@@ -135,7 +141,12 @@ def open_store(graph_dir: Path, *, read_only: bool = True):  # noqa: ANN201 - py
 
 
 def replace_graph(store, iri: str | None, nquads: str | bytes) -> None:  # noqa: ANN001 - pyoxigraph.Store
-    """Replace one graph of ``store`` (None: the default graph) with the N-Quads ``nquads`` (its lines)."""
+    """Replace one graph of ``store`` (None: the default graph) with the N-Quads ``nquads`` (its lines).
+
+    Loaded with the bulk loader (several times faster than a transaction): callers write to a
+    fresh store, or to one whose build manifest they removed first, so that a build stopped
+    midway is followed by a whole reload.
+    """
     import pyoxigraph
 
     if iri is None:
@@ -146,7 +157,31 @@ def replace_graph(store, iri: str | None, nquads: str | bytes) -> None:  # noqa:
             store.remove_graph(name)
     if nquads:
         data = nquads.encode("utf-8") if isinstance(nquads, str) else nquads
-        store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+        store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+
+
+def update_graph(store, iri: str, old: Iterable[str], new: Iterable[str]) -> int:  # noqa: ANN001 - pyoxigraph.Store
+    """Turn the named graph ``iri`` of ``store`` from the N-Triples lines ``old`` into ``new``,
+    removing and adding only the lines that differ; return how many did.
+
+    Much faster than replacing a big graph of which a rebuild changes a few lines (the corpus
+    summary after one document changed). ``old`` must be what the graph holds.
+    """
+    import pyoxigraph
+
+    old, new = set(old), set(new)
+    gone, added = sorted(old - new), sorted(new - old)
+    graph = pyoxigraph.NamedNode(iri)
+    if gone:
+        text = ("\n".join(gone) + "\n").encode("utf-8")
+        for triple in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES):
+            store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph))
+    if added:
+        text = ("\n".join(added) + "\n").encode("utf-8")
+        quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
+                 for t in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)]  # fmt: skip
+        store.extend(quads)
+    return len(gone) + len(added)
 
 
 def replace_document_graph(store, graph) -> None:  # noqa: ANN001 - pyoxigraph.Store, DocumentGraph or rdflib.Graph

@@ -292,7 +292,11 @@ def test_graph_parameters_and_from_choose_the_dataset(server: SparqlServer, grap
         return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
     in_all = len(list(store.quads_for_pattern(None, None, None, None)))
-    assert n(count) == len({(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)})
+    # the default graph is the union of all graphs (a triple both in a document's graph and in the
+    # corpus summary is there twice, as Oxigraph's union does not merge them)
+    distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    assert n(distinct) == len({(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)})
+    assert n(count) == in_all
     assert in_all > in_doc + in_default  # the network measures have a graph of their own
     assert n(count, **{"default-graph-uri": DOC}) == in_doc
     assert n(f"SELECT (COUNT(*) AS ?n) FROM <{DOC}> WHERE {{ ?s ?p ?o }}") == in_doc
