@@ -3,14 +3,15 @@
 Names are found by suffix grammars: a suffix (路, 大道, 号线, 局, 街道, 公园 ...) anchors a match,
 the name extends left until a boundary word (see ``lexicon.left_start``), and qualifiers on the
 right (phase 一期, section 西段, a range in parentheses, a work suffix 拓宽改造工程) are kept.
-Candidates from all grammars compete; the longest wins, units named in assignments first.
+Names coordinated under a head noun (``A、B等城市更新项目``, ``A、B两条特色街区``) take the head's
+type. Candidates from all grammars compete; the longest wins, units named in assignments first.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract.lexicon import AGENCY_WORDS, HAN, PHASE, PROJECT_WORDS, RANGE, boundary_words, left_start
 from kg.extract.scan import FastPattern
@@ -42,7 +43,7 @@ _WORK = (
 )
 _ROAD_SUFFIX = (
     r"(?:快速路|高速公路|高速复线|高速(?![0-9]|发展|增长|运转|公路|铁路)|复线|国道|省道|县道|大道|公路|大桥|隧道|通道|互通|立交"
-    r"|(?<![电之思道线出套水网陆门进半通销铁车航])路(?![网线径面灯况演子])|(?<![大天石栈立])桥(?![梁头])"
+    r"|(?<![电之思道线出套水网陆门进半通销铁车航])路(?![网线径面灯况演子])|(?<![大天石栈立])桥(?![梁头式])"
     r"|(?<!镇)街(?![道区巷头景坊])|(?<=[^\W\d_]{2})(?:风情|环湖|旅游|沿江|沿海)线)"
 )
 _ROAD = FastPattern(
@@ -59,6 +60,10 @@ _ROAD_GENERIC = {
 }
 
 
+# a stem that only says what kind of link a road is (区际快速路, 国省道, 过江通道, 城际外联通道)
+_ROAD_KIND_STEM = re.compile(r"(?:[国省市区县城镇乡村]际|国|过江|跨江|越江|过海|跨海|外联|对外|进出)+")
+# campaign labels for a kind of street (最美上学路, 温馨回家路): evaluative words never name a road
+_ROAD_BRAND_STEM = re.compile(r"(?:最美|最佳|温馨|暖心|舒心|放心|安心)[\u4e00-\u9fff]")
 _COUNTED = re.compile(r"[一两二三四五六七八九十][^一两二三四五六七八九十]?[一两二三四五六七八九十]|[一两二三四五六七八九十](?:条|个|座|处)")
 _DISTRICT_HEAD = re.compile(rf"[{HAN}]{{2,4}}[区县市](?=[{HAN}]{{2}})")
 
@@ -75,6 +80,9 @@ def _road_candidates(text: str) -> Iterator[_Candidate]:
         start = _road_start(text, m.start())
         size = m.start() - start
         if size < 1 or (m.group()[0] in "路街桥" and size < 2) or _COUNTED.match(text, start, m.start()):
+            continue
+        stem = text[start : m.start()]
+        if _ROAD_KIND_STEM.fullmatch(stem) or _ROAD_BRAND_STEM.match(stem):
             continue
         yield _Candidate(start, m.end(), "Road", 2)
     for m in _ROUTE_PAIR.finditer(text):
@@ -116,7 +124,7 @@ _AGENCY_NOT = re.compile(
 )
 _AGENCY_CENTER_OK = re.compile(
     r"(?:管理|服务|建设管理|发展服务|数据服务|指导|交易|调度|指挥|监测|执法|保障|救助|登记|征收|事务|信息|研究|检测|监督|"
-    r"公建|营商|政务|养护|创新|技术|培训|实训|应急)中心$"
+    r"公建|营商|政务|养护|创新|技术|培训|实训|应急|职教|教研|疾控|急救)中心$"
 )
 _AGENCY_PREFIX = re.compile(
     r"(?:中国|国家|开发区|高新区|经开区|保税区|(?<![城都地社园景校港辖片小省市县区山新])[区市县省])"
@@ -135,8 +143,10 @@ def _is_prefix_region(name: str) -> bool:
 
 def _agency_start(text: str, anchor: int) -> int | None:
     # a short qualifier in parentheses inside the name (中石化(宁波)安全科技有限公司) is part of it
+    # (only when the words between it and the suffix are name words: 大学(暂名)申报…实验室 is two things)
     qualifier = text.rfind("(", max(0, anchor - 12), anchor)
-    if qualifier > 0 and _QUALIFIER.match(text, qualifier) and _QUALIFIER.match(text, qualifier).end() < anchor:
+    q = _QUALIFIER.match(text, qualifier) if qualifier > 0 else None
+    if q and q.end() < anchor and left_start(text, anchor, max_len=22, allowed=AGENCY_WORDS) == q.end():
         head = left_start(text, qualifier, max_len=8, allowed=AGENCY_WORDS)
         if head < qualifier:
             return head
@@ -177,9 +187,14 @@ def _agency_name_ok(name: str) -> bool:
         return False
     if name.endswith("中心") and (not _AGENCY_CENTER_OK.search(name) or len(name) < 5):
         return False
+    if _HOSPITAL_GRADE.search(name):
+        return False  # 创成三乙医院: a grade of hospital, not a hospital's name
     return True
 
 
+_HOSPITAL_GRADE = re.compile(
+    r"(?:[一二三]级[甲乙丙]等|[一二三][甲乙丙])(?:综合|专科)?医院$|^(?:综合|专科)医院$"
+)
 _PARTY_AND_GOVERNMENT = re.compile(r"([区市县省镇])委\1?政府|[区市县省镇](?:委|政府)")
 
 
@@ -265,13 +280,13 @@ def _full_names(codes: tuple[str, ...]) -> Iterator[str]:
 
 _PLACE_SUFFIX = re.compile(
     r"(?:街道|社区|片区|新城|区块|地块|港区|工业园区|园区|科技园|科创区|度假区|先导区|小镇|开发区|高新区|经开区|保税区|自贸区|"
-    r"镇|乡|村)"
-    r"(?!办|党|委|居委|政府|级|民|集体|庄|干部|书记)"
+    r"镇|乡|村|片(?<=[东南西北]片)(?!区|长))"
+    r"(?!办|党|委|居委|政府|级|民|集体|庄|干部|书记|街(?!道))"
 )
 _PLACE_MAX = {"镇": 3, "乡": 3, "村": 3, "街道": 4, "社区": 4}
 _PLACE_GENERIC_HEAD = re.compile(
     r"^(?:重点|重大|重要|更新|相关|各|全域|全|城市|城镇|农村|乡村|行政|美丽|未来|低碳|工业|旅游|科创|智能|示范|试点|特色|"
-    r"省级|市级|区级|新建|河湖|田园|小微|老旧|垃圾分类|完整|单点|清廉|水美|科学家|乡镇|镇街|街道)"
+    r"省级|市级|区级|新建|河湖|区内|市内|县内|镇内|存量|闲置|低效|成熟|城中$|田园|小微|老旧|垃圾分类|完整|单点|清廉|水美|科学家|乡镇|镇街|街道)"
 )
 # a stretch described by its position or size is no named place (奥体北侧240亩地块)
 _DESCRIPTIVE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:亩|平方公里|平方米|公顷)|(?:以北|以南|以东|以西|北侧|南侧|东侧|西侧|周边|附近|沿线)")
@@ -279,6 +294,7 @@ _ADMIN_INNER = re.compile(r"(?:街道|[区县市镇乡])(?=[\u4e00-\u9fff]{2})")
 _ADMIN_SPLIT = re.compile(rf"^([{HAN}]{{2,4}}(?:街道|镇|乡))([{HAN}]{{2,4}}(?:社区|村))$")
 
 
+_PLACE_END = re.compile(_PLACE_SUFFIX.pattern + "$")
 _ZONES = ("高新区", "开发区", "经开区", "保税区", "自贸区")
 
 
@@ -302,6 +318,8 @@ def _place_candidates(text: str) -> Iterator[_Candidate]:
             continue
         if _PLACE_GENERIC_HEAD.match(name) or re.match(r"[0-9]", name) or _DESCRIPTIVE.search(name):
             continue
+        if _counted_kind(text, start, m.end()):
+            continue  # 绿色低碳园区1个: a kind of place, counted
         if _HOUSING.search(text, start, m.end()):
             continue  # 建成未来社区: a housing programme, not a community
         split = _ADMIN_SPLIT.match(text[start : m.end()])
@@ -316,27 +334,58 @@ def _place_candidates(text: str) -> Iterator[_Candidate]:
 
 _PROJECT_SUFFIX = (
     r"(?:公园|工程|项目|大厦|基地|展示园|博物馆|体育馆|图书馆|美术馆|纪念馆|文化馆|会客厅(?:示范点)?|敬老院|养老院|"
-    r"颐养中心|康养中心|医疗中心|文化中心|活动中心|健身中心|科创中心|综合体|广场|湿地|景区|管廊|食堂|停车场|堆场|"
-    r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|幼儿园|校区|商业街|街区|酒店|"
+    r"颐养中心|康养中心|医疗中心|物流中心|文化中心|活动中心|健身中心|科创中心|综合体|广场|湿地|景区|管廊|食堂|停车场|堆场|"
+    r"物流园|码头|泊位|变电站|排涝站|加氢站|服务站|实践站|卫生院|医院|学校|中学|小学|初中|(?<![提])高中(?![小生])|幼儿园|校区|商业街|街区|酒店|"
     r"产业园|工业园(?!区)|小微园|急救中心|公寓|中小学校|九年一贯制学校|宝殿|殿|阁|庵|寺|祠|"
     r"陵园|采石场|展览温室|驿站|司机之家|邻里中心|专管|安置房|物流基地|总部基地|"
     r"(?:养老|卫生|便民|照料|托育|文化|活动|健身|邻里)服务中心)"
 )
 _ROAD_END = re.compile(_ROAD.pattern + "$")
-_PROJECT = FastPattern(rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE})?(?:(?<!工程)(?<!项目)(?:工程|项目))?")
+# a qualifier in parentheses after the suffix is part of the name: a phase (一期), a type (B型),
+# a provisional name (暂名, 筹)
+_QUALIFIER_PAREN = rf"\((?:{PHASE}|[A-Za-z0-9]{{1,2}}型|暂名|筹|筹建|[东南西北中][区段片])\)"
+_PROJECT = FastPattern(
+    rf"{_PROJECT_SUFFIX}(?:{PHASE})?(?:{RANGE}|{_QUALIFIER_PAREN})?(?:(?<!工程)(?<!项目)(?:工程|项目))?"
+)
 _TOWN_HEAD = re.compile(rf"[{HAN}]{{2,4}}(?:街道|镇|乡)(?=[{HAN}]{{2}})")
 _PROJECT_GENERIC_HEAD = re.compile(
     r"^(?:全国|全省|全市|全区|全县|重大|重点|示范|民生|借款|住宅|商品房|开发|在建|相关|有关|各类|各项|部分|全部|配套|基础设施|城市更新|更新|"
     r"改造|提升|工程|项目|安全|监控|智能|专项|试点|两重|两新|超规模|危大|房屋|市政|公共|收益|良心|实事|产业|招商|投资|"
     r"优质|高质量|房地产|社会|政府|国家|省级|市级|区级|县级|本地|当地|居家|社区|农村|城市|城乡|口袋|体育|街道|乡村|"
-    r"托育|养老|文化|城镇|生活|污水|雨污|垃圾|数字|湿地|标准化)"
+    r"托育|养老|文化|城镇|生活|污水|雨污|垃圾|数字|湿地|标准化|"
+    # quantifiers, grades and kinds: 首张加氢站, 所有景区, 特色学校, 闲置安置房, 标准型镇街…, 综合医院
+    r"省市级|市区级|所有|各|首[个张座家批条所]|特色|场馆|存量|闲置|低效|镇街|[\u4e00-\u9fff]{1,2}[型式]|综合$|专科$)"
 )
 
 
-_PROJECT_VERB = re.compile(r"(?:建设|新建|改建|扩建|迁建|续建|改造|提升|开工|启动|完成|推进|加快|扫尾|实施|建成|打造|开放)+")
+_PROJECT_VERB = re.compile(
+    r"(?:建设|新建|改建|扩建|迁建|续建|改造|提升|升级|开工|启动|完成|推进|加快|扫尾|实施|建成|打造|开放)+"
+)
+# A count inside a name or right after it counts facilities of a kind (行街两条特色街区,
+# 集卡停车场11处, 新增共享泊位600个): a category, not a named thing.
+_COUNT_AFTER = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?余?|[一两二三四五六七八九十]+)[个项处座家条所张批]")
+_COUNTED_KIND = re.compile(r"(?:[0-9]+余?|[一两二三四五六七八九十]+)[个处座家条所]")
+_COUNTED_KIND_END = re.compile(r"(?:[0-9]+|[一两二三四五六七八九十]+)[个处座家条所]$")
+
+
+def _counted_kind(text: str, start: int, end: int) -> bool:
+    """True when a count follows the name (集卡停车场11处): it counts facilities of a kind. The
+    count after the last item of a list whose other items carry none counts the list
+    (A、B、C3个已建成), not a kind."""
+    if not _COUNTED_KIND.match(text, end):
+        return False
+    if start > 0 and text[start - 1] == "、":
+        return bool(_COUNTED_KIND_END.search(text[max(0, start - 8) : start - 1]))
+    return True
+
+
+# 项目/工程 named after money or paperwork, not a construction (专项债券项目, 公共收益项目)
+_PROJECT_ABSTRACT = re.compile(r"债券|借款|贷款|资金|收益|信息化|类$")
+# a stage of the works (主体工程, 土建工程) belongs to the project named before it
+_PROJECT_STAGE = re.compile(r"(?:主体|土建|装修|安装|桩基|基础|附属)$")
 # a 项目/工程 is a named one when its name holds a place, road or facility word, or a number
 _PROJECT_NAMED = re.compile(
-    r"[0-9A-Za-z#]|[一二三四五六七八九十]期|路|桥|站|园|馆|院|校|场|厂|港|湾|山|河|湖|江|塘|城|府|苑|里|村|区|街|楼|厦|中心|基地|"
+    r"[0-9A-Za-z#]|[一二三四五六七八九十]期|路|桥|站|园|馆|院|校|场|厂|港|湾|山|河|湖|江|塘|城|(?<!政)府|苑|里|村|区|街|楼|厦|中心|基地|"
     r"管网|管廊|堤|闸|泵|库|渠|线|岸|岛|寺|宫|殿|阁|塔|亭|庄|坊|湿地|房|寓"
 )
 
@@ -353,9 +402,18 @@ def _project_candidates(text: str) -> Iterator[_Candidate]:
         name = text[start : m.start()]
         if len(name) < 2 and name not in ("区", "市", "县", "省"):
             continue
-        if _PROJECT_GENERIC_HEAD.match(name) or re.search(r"[0-9]+[个项批]", name):
+        if _PROJECT_GENERIC_HEAD.match(name) or _COUNT_AFTER.search(name):
             continue
-        if m.group().startswith(("工程", "项目")) and (len(name) < 4 or not _PROJECT_NAMED.search(name)):
+        if _counted_kind(text, start, m.end()):
+            continue
+        if _HOSPITAL_GRADE.search(text, max(0, start - 4), m.end()):
+            continue
+        if m.group().startswith(("工程", "项目")) and (
+            len(name) < 4
+            or not _PROJECT_NAMED.search(name)
+            or _PROJECT_ABSTRACT.search(name)
+            or _PROJECT_STAGE.search(name)
+        ):
             continue
         if m.group().startswith("项目") and _ROAD_END.search(name):
             continue  # 宏图路南延项目 names the road; the road grammar finds it
@@ -368,32 +426,98 @@ def _project_candidates(text: str) -> Iterator[_Candidate]:
 
 # --- lists, units and selection --------------------------------------------------------------
 
-_LIST_HEAD = re.compile(rf"等[{HAN}]{{0,4}}?(?:片区|区块|地块)")
+# A head noun after a list names what the items are: 等/两条/三个 + a few modifiers + the noun
+# (A、B等重点片区, A、B等城市更新项目, A、B两条特色街区).
+_LIST_HEAD = FastPattern(
+    rf"(?:等|(?<![0-9第])[两二三四五六七八九十]+[条个座处家所项])"
+    rf"(?:[{HAN}]{{0,4}}?(?P<place>片区|区块|地块|遗址)|(?P<mod>[“”{HAN}]{{0,8}}?)(?P<project>项目|工程|街区))"
+)
+# A、B等领域/行业/类…项目: the items are fields or sectors, not named things
+_FIELD_WORD = re.compile(r"领域|行业|方面|类|产业|方向|业态")
+# A、B项目: a 项目 written once governs every item of the list before it (not X类项目, 的项目)
+_LIST_DIRECT = FastPattern(rf"(?<=[{HAN}A-Za-z0-9)])(?<![类的])项目")
+# a list after these verbs names firms courted or served, not projects (对接A、B等优质项目)
+_FIRM_VERB = re.compile(r"(?:对接|招引|引进|引育|签约|洽谈|走访|服务|培育|扶持)$")
 _LIST_CHAR = re.compile(rf"[{HAN}A-Za-z0-9#\-]")
+_ITEM_MAX = 16
+# a list item ending in a task verb is a task, not a thing (环卫车辆更新); 新建 before the
+# list's head describes the work, the thing is named without it
+_ITEM_VERB_END = re.compile(r"(?:新建|建设)$")
+
+
+def _list_items(text: str, end: int) -> list[tuple[int, int]]:
+    """The 、-separated items that end at ``end``, last item first; the first item starts after
+    its leading verbs (推进A、B -> A, B). A short parenthetical inside an item is kept."""
+    items: list[tuple[int, int]] = []
+    while True:
+        start = end
+        while start > 0 and start > end - _ITEM_MAX:
+            if _LIST_CHAR.match(text[start - 1]):
+                start -= 1
+            elif text[start - 1] == ")" and (opening := text.rfind("(", max(0, start - 8), start - 1)) >= 0:
+                start = opening
+            else:
+                break
+        if end - start < 2:
+            break
+        items.append((start, end))
+        if start == 0 or text[start - 1] != "、":
+            break
+        end = start - 1
+    if len(items) >= 2:  # a single item is no list: skip the costlier left edge
+        start, end = items[-1]
+        opening = text.find("(", start, end)
+        items[-1] = (left_start(text, opening if opening >= 0 else end, max_len=_ITEM_MAX, min_len=2), end)
+    return items
+
+
+def _project_item_ok(name: str) -> bool:
+    """True when a list item can name a project: long enough, no generic head, count, money word
+    or trailing task verb (环卫车辆更新; 超低排放改造 and 扩建 are works, they stay)."""
+    name = name.replace("“", "").replace("”", "")
+    if len(re.sub(r"\(.*?\)", "", name)) < 3 or _PROJECT_GENERIC_HEAD.match(name):
+        return False
+    if _COUNT_AFTER.search(name) or _PROJECT_ABSTRACT.search(name):
+        return False
+    tail = name[-2:]
+    return not (tail in boundary_words() and tail not in PROJECT_WORDS)
 
 
 def _list_candidates(text: str) -> Iterator[_Candidate]:
-    """Names coordinated under a head noun: ``A、B、C等重点片区`` makes A, B and C places."""
-    for head in _LIST_HEAD.finditer(text):
-        items: list[tuple[int, int]] = []
-        end = head.start()
-        while True:
-            start = end
-            while start > 0 and start > end - 16 and _LIST_CHAR.match(text[start - 1]):
-                start -= 1
-            if end - start < 2:
-                break
-            items.append((start, end))
-            if start == 0 or text[start - 1] != "、":
-                break
-            end = start - 1
-        if len(items) < 2:
+    """Names coordinated under a head noun: ``A、B、C等重点片区`` makes A, B and C places,
+    ``A、B等城市更新项目`` and ``A、B项目`` make them projects (a road, place or agency grammar
+    that reads an item whole keeps its own type)."""
+    heads = [
+        (h.start(), "Place" if h.group("place") else "Project", h.end(), False)
+        for h in _LIST_HEAD.finditer(text)
+        if not (h.group("mod") and _FIELD_WORD.search(h.group("mod")))
+    ]
+    heads += [(h.start(), "Project", h.end(), True) for h in _LIST_DIRECT.finditer(text)]
+    for end, etype, after, direct in heads:
+        if "、" not in text[max(0, end - _ITEM_MAX - 1) : end]:
+            continue  # no second item within reach
+        items = _list_items(text, end)
+        if len(items) < 2 or "等" in text[items[0][0] : items[0][1]]:
             continue
-        for k, (start, end) in enumerate(reversed(items)):
-            if k == 0:
-                start = left_start(text, end, min_len=2)
-            if end - start >= 2:
-                yield _Candidate(start, end, "Place", 6)
+        first = items[-1][0]
+        if etype == "Project" and (
+            _FIRM_VERB.search(text, max(0, first - 2), first) or (direct and _COUNT_AFTER.match(text, after))
+        ):
+            continue
+        for start, stop in items:
+            if etype == "Place":
+                if stop - start >= 2:
+                    yield _Candidate(start, stop, "Place", 6)
+                continue
+            verb = _ITEM_VERB_END.search(text, start, stop)
+            if verb:
+                stop = verb.start()
+            item = text[start:stop]
+            if _project_item_ok(item):
+                # an item keeps the type its own ending gives it (宁大步行街 in a list of 街区)
+                road = _ROAD_END.search(item) and not _COUNTED.match(item)  # 一河两街 counts, names no street
+                etype_item = "Road" if road else "Place" if _PLACE_END.search(item) else "Project"
+                yield _Candidate(start, stop, etype_item, 0)
 
 
 def _unit_candidates(text: str, assignments: Iterable[Assignment]) -> Iterator[_Candidate]:
@@ -406,19 +530,42 @@ def _unit_candidates(text: str, assignments: Iterable[Assignment]) -> Iterator[_
                 yield _Candidate(pos, pos + len(unit), "Place" if place else "Agency", 9)
 
 
-def _short_town_candidates(text: str, candidates: list[_Candidate]) -> Iterator[_Candidate]:
-    """A town or street named in full (前江街道, 澥浦镇) is also a place under its bare name (前江, 澥浦)."""
+_ADMIN_END = re.compile(r"(?:社区|村|街道|镇|乡|片区)$")
+_TOWN_FULL = re.compile(rf"([{HAN}]{{2,4}})(?:街道|镇|乡)")
+
+
+def _town_stems(text: str, candidates: Iterable[_Candidate]) -> frozenset[str]:
+    """Bare names of the towns and streets the text names in full (前江街道 -> 前江)."""
     stems = set()
     for c in candidates:
-        m = re.fullmatch(rf"([{HAN}]{{2,4}})(?:街道|镇|乡)", text[c.start : c.end])
-        if c.type == "Place" and m:
+        m = c.type == "Place" and _TOWN_FULL.fullmatch(text, c.start, c.end)
+        if m:
             stems.add(m.group(1))
+    return frozenset(stems)
+
+
+def _short_town_candidates(text: str, stems: frozenset[str]) -> Iterator[_Candidate]:
+    """A town or street named in full (前江街道, 澥浦镇) is also a place under its bare name (前江, 澥浦)."""
     if not stems:
         return
     pattern = re.compile("|".join(map(re.escape, sorted(stems, key=len, reverse=True))))
     for m in pattern.finditer(text):
         if text[m.end() : m.end() + 1] not in _GEO_NEXT:
             yield _Candidate(m.start(), m.end(), "Place", 0)
+
+
+def _without_place_head(text: str, c: _Candidate, stems: frozenset[str]) -> _Candidate:
+    """A project written after its district and town (武侯区簇桥牛王庙采石场, by the bare town name
+    the text also gives in full) is named without them, as after a full town name (_TOWN_HEAD)."""
+    if c.type != "Project" or c.priority >= 9 or not stems:
+        return c
+    region = _region_table()[0].match(text, c.start)
+    if not region:
+        return c
+    stem = next((s for s in sorted(stems, key=len, reverse=True) if text.startswith(s, region.end())), None)
+    if stem is None or c.end - (region.end() + len(stem)) < 4:
+        return c
+    return replace(c, start=region.end() + len(stem))
 
 
 def _select(candidates: Iterable[_Candidate]) -> list[_Candidate]:
@@ -438,6 +585,9 @@ def _select(candidates: Iterable[_Candidate]) -> list[_Candidate]:
 def _derived(surface: str, c: _Candidate) -> Iterator[Mention]:
     """A name with a range in parentheses is also listed without it; its endpoints are roads or places."""
     m = re.search(r"\(([^()]{1,16})[-—~至]([^()]{1,16})\)", surface)
+    phase = re.search(rf"\({PHASE}\)$", surface)
+    if phase and phase.start() >= 2:  # 甬江校区(一期): the phase in parentheses, like a range
+        yield Mention(surface[: phase.start()], c.type, c.start, c.start + phase.start())
     if not m:
         section = re.search(r"-([^()\-]{2,6})段$", surface)
         if section and c.type == "Road" and not re.search(r"(?:江|河|湖|溪|海)$", section.group(1)):
@@ -484,9 +634,11 @@ def extract_mentions(
         candidates.extend(finder(text))
     candidates.extend(_region_candidates(text, jurisdiction_code))
     candidates.extend(_unit_candidates(text, assignments))
-    candidates.extend(_short_town_candidates(text, candidates))
+    stems = _town_stems(text, candidates)
+    candidates = [_without_place_head(text, c, stems) for c in candidates]
+    candidates.extend(_short_town_candidates(text, stems))
     admin_places = {
-        c.start: c for c in candidates if c.type == "Place" and re.search(r"(?:社区|村|街道|镇|乡)$", text[c.start : c.end])
+        c.start: c for c in candidates if c.type == "Place" and _ADMIN_END.search(text, c.start, c.end)
     }
     mentions: list[Mention] = []
     for c in _select(candidates):

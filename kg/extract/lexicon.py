@@ -34,6 +34,7 @@ _EXTRA_BOUNDARY = """
 左右 一批 新一轮 首个 首条 首座 首批 高标准 高质量 高水平 全力以赴 宣贯 纳管 实体化 常态化 市场化 一体化 数字化 智能化
 国际化 规范化 精细化 全域 全区 全市 全县 全省 我区 我市 我县 我们 本区 本市 辖区 相关 有关 剩余 其余 服务 参与
 推广 试点 示范 打赢 填补 抓好 悉心 开启 走访 进驻 入驻 补齐 对标 重点关注 关注 积极向上 向上 发挥 充分 探索 激发 简化
+紧扣 紧盯 紧抓 紧贴 做精 做优 做强 做大 做实 做细 做深 升级 盘活
 的 在 对 于 为 与 和 及 或 等 是 将 把 由 向 从 至 到 并 已 获 被 以 了 着 其 经 让 使
 """.split()
 
@@ -61,6 +62,9 @@ PROJECT_WORDS = NAME_WORDS | frozenset(
 """.split()
 )
 
+# Nouns of government prose whose second character starts a boundary word (项目前期 holds 目前,
+# 工程度 holds 程度): read as words, so forward matching does not cut inside them.
+_NOUNS = frozenset({"项目", "工程"})
 _SINGLE = frozenset(w for w in _EXTRA_BOUNDARY if len(w) == 1)
 _CONNECTIVES = frozenset("和与及或")
 _UNIT_END = frozenset("局委办院所司部队站心组室")
@@ -119,9 +123,13 @@ def left_start(
     # forward maximum matching: a word found at i hides the words that start inside it
     # (搭建中石化 is 搭建 + 中石化, not 搭 + 建中 + 石化)
     while i < anchor:
+        if text[i : i + 2] in _NOUNS:
+            i += 2  # 项目前期: the noun hides the false word 目前
+            continue
         w = _longest_word(text, i)
         if w:
-            if i + len(w) <= limit and w not in allowed:
+            # 可 + verb is an adjective inside a name (可回收分拣中心, 可再生能源)
+            if i + len(w) <= limit and w not in allowed and text[i - 1 : i] != "可":
                 cut = max(cut, i + len(w))
             i += len(w)
             continue
