@@ -2,8 +2,9 @@
 
 :func:`build` plans the documents (``kg.jobs``), extracts each one its cache lacks (in worker
 processes with ``jobs``), writes the extraction files in corpus order, then the graph files from
-the documents' serialised graphs, the store (loaded whole, or updated in place when few documents
-changed), the network measures, the page and the report.
+the documents' serialised graphs and the corpus summary (:mod:`kg.summary`, added up from each
+document's unit facts), the store (loaded whole, or updated in place when few documents changed),
+the network measures, the page and the report.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Each graph is serialised on its own (:func:`graph_text`): its N-Triples lines are sorted and
 pyoxigraph writes them as N-Quads, Turtle and JSON-LD in that order, which makes every block
 deterministic. A graph file is the blocks put one after the other: the default graph first, then
-the named graphs by IRI (documents, then ``graph/metrics``). So a build can serialise each
-document once (in parallel, or from the cache) and stream the files without holding the dataset:
+the named graphs by IRI (documents, then ``graph/corpus`` and ``graph/metrics``). So a build can
+serialise each document once (in parallel, or from the cache) and stream the files without holding the dataset:
 
 * ``graph.nq``: one named graph per document, its lines together, ready for bulk loaders;
 * ``graph.trig``: one ``<graph> { ... }`` block per graph, under one prefix header;
