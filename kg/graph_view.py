@@ -1,17 +1,18 @@
-"""Graph store -> the drawable view: tasks, the units that lead or support them, the features they involve.
+"""Graph -> the drawable view: tasks, the units that lead or support them, the features they involve.
 
-``load_viz_graph`` reads the store ``kg build`` wrote (SPARQL in kg/sparql/viz_*.rq);
-``select_view`` keeps one jurisdiction, one unit's neighbourhood or some node types; and
-``reduce_view`` shrinks a view too large to draw smoothly, saying what it left out.
-kg.render turns a view into the HTML page.
+The choice works on an ``Outline`` (every node's type, places and degree, the names of units and
+features, the links only on demand): ``choose_nodes`` keeps one jurisdiction, one unit's
+neighbourhood or some node types, and ``reduce_nodes`` shrinks a choice too large to draw smoothly,
+saying what it left out. ``select_view`` and ``reduce_view`` do the same on a ``VizGraph`` held in
+memory; kg.graph_slice reads an outline and then only the drawn part from the store, and kg.render
+turns a view into the HTML page.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from importlib import resources
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.errors import KGError
@@ -32,8 +33,12 @@ __all__ = [
     "VizPlace",
     "VizGraph",
     "VizView",
+    "Outline",
     "PlaceNames",
     "load_viz_graph",
+    "outline_of",
+    "choose_nodes",
+    "reduce_nodes",
     "full_view",
     "select_view",
     "node_sizes",
@@ -58,8 +63,8 @@ TYPE_LABELS: dict[str, str] = {
 #: A task's links: to its lead units, its support units and the features it involves.
 ROLE_LABELS: dict[str, str] = {"lead": "牵头", "support": "配合", "involves": "涉及"}
 FEATURE_TYPES = ("road", "rail", "housing", "project", "place")
-# rdf:type -> (node type, Chinese class name); the first class of this order wins.
-_CLASSES: dict[str, tuple[str, str]] = {
+# rdf:type -> (node type, Chinese class name); the first class of this order wins (kg.graph_slice).
+CLASSES: dict[str, tuple[str, str]] = {
     str(KG.CollectiveUnit): ("collective", "集合单位"),
     str(KG.TaskForce): ("agency", "临时机构"),
     str(KG.Agency): ("agency", "机构"),
@@ -149,6 +154,8 @@ class VizGraph:
     documents: tuple[VizDocument, ...] = ()
     places: tuple[VizPlace, ...] = ()
     unlinked: int = 0
+    # links per node IRI and role in the whole graph, for the units whose links are not all here
+    link_counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -158,75 +165,67 @@ class VizView:
     graph: VizGraph
     node_ids: frozenset[str]
     notes: tuple[str, ...] = ()
+    total: int | None = None  # nodes of the whole graph when ``graph`` holds only part of it
+    degree: Mapping[str, float] | None = None  # and the drawn nodes' degree in the whole graph
+
+    @property
+    def total_nodes(self) -> int:
+        """Nodes of the whole graph the view was chosen from."""
+        return len(self.graph.nodes) if self.total is None else self.total
 
 
-def _query(store: Any, name: str) -> list[dict[str, str]]:
-    """Run ``kg/sparql/<name>.rq`` on the store; each row maps variable -> lexical value."""
-    text = resources.files("kg").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
-    result = store.query(text)
-    names = [v.value for v in result.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+@dataclass(frozen=True)
+class Outline:
+    """Every node of a graph with what choosing a view needs, and no texts of tasks or documents.
+
+    Node k has the IRI ``ids[k]``, the type ``types[k]`` (a key of ``TYPE_LABELS``), the
+    jurisdictions ``places[k]`` and ``degree[k]`` distinct neighbours; a unit or feature also has
+    ``names[k]``: its label, alternative labels and Chinese class name. ``links()`` yields the
+    (task, other) node pairs; a store outline reads them only when a focus needs them.
+    """
+
+    ids: Sequence[str]
+    types: Sequence[str]
+    places: Sequence[tuple[str, ...]]
+    degree: Sequence[int]
+    names: Mapping[int, tuple[str, tuple[str, ...], str]]
+    links: Callable[[], Iterable[tuple[int, int]]]
+    jurisdictions: tuple[VizPlace, ...] = ()
+    unlinked: int = 0
 
 
 def load_viz_graph(store: Any) -> VizGraph:
-    """Read tasks, their links, units, features, documents and places from an Oxigraph store.
+    """Read every task, link, unit, feature, document and place from an Oxigraph store.
+
+    For small graphs and tests; the page reads only what it draws (``kg.graph_slice.load_view``).
 
     Args:
         store: a ``pyoxigraph.Store`` as written by ``kg build`` (see ``kg.store.open_store``).
     """
-    edges = sorted(
-        {
-            VizEdge(r["task"], r["target"], r["role"], r["doc"], int(r.get("position", 0)))
-            for r in _query(store, "viz_edges")
-        },
-        key=lambda e: (e.task, list(ROLE_LABELS).index(e.role), e.position, e.other, e.document),
+    from kg.graph_slice import load_graph
+
+    return load_graph(store)
+
+
+def outline_of(graph: VizGraph) -> Outline:
+    """The outline of a graph held in memory (node k: the k-th node of ``graph.nodes``)."""
+    index = {n.id: k for k, n in enumerate(graph.nodes)}
+    degree = node_sizes(graph)
+    pairs = [(index[e.task], index[e.other]) for e in graph.edges if e.task in index and e.other in index]
+    return Outline(
+        ids=[n.id for n in graph.nodes],
+        types=[n.type for n in graph.nodes],
+        places=[n.jurisdictions for n in graph.nodes],
+        degree=[int(degree.get(n.id, 0)) for n in graph.nodes],
+        names={k: (n.label, n.alt_labels, n.kind) for k, n in enumerate(graph.nodes) if n.type != "task"},
+        links=lambda: pairs,
+        jurisdictions=graph.places,
+        unlinked=graph.unlinked,
     )
-    tasks = {
-        r["task"]: VizTask(r["task"], r["label"], r.get("quote", ""), r.get("doc", ""), r.get("place", ""))
-        for r in _query(store, "viz_tasks")
-    }
-    classes: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, set[str]] = defaultdict(set)
-    alts: dict[str, set[str]] = defaultdict(set)
-    spatial: dict[str, set[str]] = defaultdict(set)
-    for r in _query(store, "viz_entities"):
-        e = r["entity"]
-        classes[e].add(r["class"])
-        labels[e].add(r["label"])
-        alts[e].update([r["alt"]] if "alt" in r else [])
-        spatial[e].update([r["place"]] if "place" in r else [])
-    linked = {e.other for e in edges}
-    nodes = [
-        VizNode(t.id, "task", t.label, jurisdictions=(t.jurisdiction,) if t.jurisdiction else ())
-        for t in tasks.values()
-    ]
-    for iri in sorted(linked - tasks.keys()):
-        type_, kind = next((_CLASSES[c] for c in _CLASSES if c in classes[iri]), ("agency", "机构"))
-        label = min(labels[iri]) if labels[iri] else iri.rsplit("/", 1)[-1]
-        nodes.append(
-            VizNode(iri, type_, label, kind, tuple(sorted(alts[iri] - {label})), tuple(sorted(spatial[iri])))
-        )
-    documents = [
-        VizDocument(r["doc"], r.get("title", ""), r.get("issued", ""), r.get("file", ""), r.get("place", ""))
-        for r in _query(store, "viz_documents")
-    ]
-    place_alts: dict[str, set[str]] = defaultdict(set)
-    place_rows: dict[str, dict[str, str]] = {}
-    for r in _query(store, "viz_places"):
-        place_rows.setdefault(r["place"], r)
-        place_alts[r["place"]].update([r["alt"]] if "alt" in r else [])
-    places = [
-        VizPlace(p, r["label"], tuple(sorted(place_alts[p])), r.get("code", ""), r.get("parent", ""))
-        for p, r in sorted(place_rows.items())
-    ]
-    return VizGraph(
-        nodes=tuple(sorted(nodes, key=lambda n: n.id)),
-        edges=tuple(edges),
-        tasks=tuple(sorted(tasks.values(), key=lambda t: t.id)),
-        documents=tuple(sorted(documents, key=lambda d: d.id)),
-        places=tuple(places),
-        unlinked=len(classes.keys() - linked),
-    )
+
+
+def _unlinked_notes(outline: Outline) -> list[str]:
+    return [f"另有 {outline.unlinked} 个只被提及、未与任务关联的实体未画出"] if outline.unlinked else []
 
 
 def full_view(graph: VizGraph) -> VizView:
@@ -282,6 +281,82 @@ class PlaceNames:
         return exact or [p for p, known in names.items() if any(name in k for k in known)]
 
 
+def choose_nodes(
+    outline: Outline,
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    jurisdiction: str | None = None,
+    types: Iterable[str] | None = None,
+) -> tuple[set[int], tuple[str, ...]]:
+    """The nodes (indices into ``outline.ids``) of one jurisdiction, one unit's neighbourhood, some types.
+
+    See ``select_view`` for the arguments; returns the nodes and the notes saying what was chosen.
+
+    Raises:
+        UnknownJurisdictionError, UnknownFocusError: nothing has that name.
+        VizError: an unknown node type.
+    """
+    ids, notes = set(range(len(outline.ids))), _unlinked_notes(outline)
+    if jurisdiction:
+        places = PlaceNames(outline.jurisdictions)
+        wanted = set(places.find(jurisdiction))
+        if not wanted:
+            known = "、".join(sorted({places.display(p) for p in places.by_id}))
+            raise UnknownJurisdictionError(f"no jurisdiction named {jurisdiction!r}; the graph has: {known}")
+        inside: dict[tuple[str, ...], bool] = {}  # many nodes share their places: decide once
+        for k in list(ids):
+            within = outline.places[k]
+            if within not in inside:
+                inside[within] = bool(wanted & {a for j in within for a in places.ancestors(j)})
+            if not inside[within]:
+                ids.discard(k)
+        notes.append(f"辖区: 只显示{jurisdiction}")
+    if focus:
+        roots = _find_focus(outline, focus, ids)
+        adjacent: dict[int, set[int]] = defaultdict(set)
+        for task, other in outline.links():
+            if task in ids and other in ids:
+                adjacent[task].add(other)
+                adjacent[other].add(task)
+        keep, frontier, ring = set(roots), set(roots), 0
+        while frontier and ring < depth:
+            frontier = {m for n in frontier for m in adjacent[n]} - keep
+            keep |= frontier
+            ring += 1
+        ids = keep
+        named = "、".join(sorted({outline.names[r][0] for r in roots}))
+        notes.append(f"聚焦: {named}（{len(roots)} 个节点）及其 {depth} 层邻域")
+    if types is not None:
+        chosen = set(types)
+        unknown = chosen - TYPE_LABELS.keys()
+        if unknown:
+            raise VizError(f"unknown node types {sorted(unknown)}; choose from {', '.join(TYPE_LABELS)}")
+        ids = {k for k in ids if outline.types[k] in chosen}
+        notes.append("类型: 只显示" + "、".join(TYPE_LABELS[t] for t in TYPE_LABELS if t in chosen))
+    return ids, tuple(notes)
+
+
+def _find_focus(outline: Outline, focus: str, ids: set[int]) -> list[int]:
+    candidates = sorted((k for k in outline.names if k in ids), key=lambda k: outline.ids[k])
+    exact = [
+        k
+        for k in candidates
+        if focus == outline.ids[k] or focus in (outline.names[k][0], *outline.names[k][1])
+    ]
+    if exact:
+        return exact
+    partial = [
+        k for k in candidates if focus in outline.names[k][0] or any(focus in a for a in outline.names[k][1])
+    ]
+    if len(partial) == 1:
+        return partial
+    hint = "、".join(sorted({outline.names[k][0] for k in partial})[:8])
+    raise UnknownFocusError(
+        f"no unit or feature named {focus!r} in the graph" + (f"; did you mean {hint}?" if partial else "")
+    )
+
+
 def select_view(
     graph: VizGraph,
     *,
@@ -304,51 +379,9 @@ def select_view(
     Raises:
         UnknownJurisdictionError, UnknownFocusError: nothing has that name.
     """
-    view = full_view(graph)
-    ids, notes, by_id = set(view.node_ids), list(view.notes), {n.id: n for n in graph.nodes}
-    if jurisdiction:
-        places = PlaceNames(graph.places)
-        wanted = set(places.find(jurisdiction))
-        if not wanted:
-            known = "、".join(sorted({places.display(p) for p in places.by_id}))
-            raise UnknownJurisdictionError(f"no jurisdiction named {jurisdiction!r}; the graph has: {known}")
-        ids = {
-            n.id
-            for n in graph.nodes
-            if n.id in ids and wanted & {a for j in n.jurisdictions for a in places.ancestors(j)}
-        }
-        notes.append(f"辖区: 只显示{jurisdiction}")
-    if focus:
-        roots = _find_focus(graph, focus, ids)
-        adjacent, frontier, ring = _adjacency(graph, frozenset(ids)), set(roots), 0
-        keep = set(roots)
-        while frontier and ring < depth:
-            frontier = {m for n in frontier for m in adjacent[n]} - keep
-            keep |= frontier
-            ring += 1
-        ids = keep
-        named = "、".join(sorted({by_id[r].label for r in roots}))
-        notes.append(f"聚焦: {named}（{len(roots)} 个节点）及其 {depth} 层邻域")
-    if types is not None:
-        chosen = set(types)
-        unknown = chosen - TYPE_LABELS.keys()
-        if unknown:
-            raise VizError(f"unknown node types {sorted(unknown)}; choose from {', '.join(TYPE_LABELS)}")
-        ids = {n.id for n in graph.nodes if n.id in ids and n.type in chosen}
-        notes.append("类型: 只显示" + "、".join(TYPE_LABELS[t] for t in TYPE_LABELS if t in chosen))
-    return VizView(graph, frozenset(ids), tuple(notes))
-
-
-def _find_focus(graph: VizGraph, focus: str, ids: set[str]) -> list[str]:
-    candidates = [n for n in graph.nodes if n.id in ids and n.type != "task"]
-    exact = [n.id for n in candidates if focus in (n.id, n.label, *n.alt_labels)]
-    if exact:
-        return exact
-    partial = [n for n in candidates if focus in n.label or any(focus in a for a in n.alt_labels)]
-    if len(partial) == 1:
-        return [partial[0].id]
-    hint = "; did you mean " + "、".join(sorted({n.label for n in partial})[:8]) + "?" if partial else ""
-    raise UnknownFocusError(f"no unit or feature named {focus!r} in the graph{hint}")
+    outline = outline_of(graph)
+    ids, notes = choose_nodes(outline, focus=focus, depth=depth, jurisdiction=jurisdiction, types=types)
+    return VizView(graph, frozenset(outline.ids[k] for k in ids), notes)
 
 
 def node_sizes(graph: VizGraph) -> dict[str, float]:
@@ -361,31 +394,44 @@ def node_sizes(graph: VizGraph) -> dict[str, float]:
     return {n: float(len(m)) for n, m in sorted(adjacent.items())}
 
 
+def reduce_nodes(
+    outline: Outline, ids: set[int], *, max_nodes: int = MAX_NODES, sizes: Mapping[str, float] | None = None
+) -> tuple[set[int], str | None]:
+    """Shrink a choice of nodes above ``max_nodes``; returns the nodes kept and a note on the rest.
+
+    Features go first; then tasks, those with the fewest links first; and if the units alone
+    are too many, only the largest units (by ``sizes``, default degree) stay: agencies only.
+    Returns ``ids`` itself and no note when it is small enough.
+    """
+    if len(ids) <= max_nodes:
+        return ids, None
+    kept = {k for k in ids if outline.types[k] not in FEATURE_TYPES}
+    if len(kept) > max_nodes:
+        weight = {
+            k: (sizes.get(outline.ids[k], 0.0) if sizes and outline.types[k] != "task" else outline.degree[k])
+            for k in kept
+        }
+        ranked = sorted(kept, key=lambda k: (outline.types[k] == "task", -weight[k], outline.ids[k]))
+        kept = set(ranked[:max_nodes])
+    left_out: dict[str, int] = defaultdict(int)
+    for k in ids - kept:
+        left_out[outline.types[k]] += 1
+    counts = "、".join(f"{TYPE_LABELS[t]} {left_out[t]} 个" for t in TYPE_LABELS if left_out[t])
+    note = (
+        f"图共 {len(ids)} 个节点，超过流畅显示的上限 {max_nodes} 个：未画出 {counts}"
+        "（先略去道路等要素，再略去单位最少的任务；用 --jurisdiction、--types 或 --focus 查看其余部分）"
+    )
+    return kept, note
+
+
 def reduce_view(
     view: VizView, *, max_nodes: int = MAX_NODES, sizes: Mapping[str, float] | None = None
 ) -> VizView:
-    """Shrink a view above ``max_nodes``, saying in a note what was left out.
-
-    Features go first; then tasks, those with the fewest units first; and if the units alone
-    are too many, only the largest units (by ``sizes``, default degree) stay: agencies only.
-    """
+    """Shrink a view above ``max_nodes``, saying in a note what was left out (see ``reduce_nodes``)."""
     if len(view.node_ids) <= max_nodes:
         return view
-    by_id = {n.id: n for n in view.graph.nodes}
-    ids = {i for i in view.node_ids if by_id[i].type not in FEATURE_TYPES}
-    if len(ids) > max_nodes:
-        degree = node_sizes(view.graph)
-        weight = {
-            i: (sizes or degree).get(i, 0.0) if by_id[i].type != "task" else degree.get(i, 0.0) for i in ids
-        }
-        ranked = sorted(ids, key=lambda i: (by_id[i].type == "task", -weight[i], i))
-        ids = set(ranked[:max_nodes])
-    left_out: dict[str, int] = defaultdict(int)
-    for i in view.node_ids - ids:
-        left_out[by_id[i].type] += 1
-    counts = "、".join(f"{TYPE_LABELS[t]} {left_out[t]} 个" for t in TYPE_LABELS if left_out[t])
-    note = (
-        f"图共 {len(view.node_ids)} 个节点，超过流畅显示的上限 {max_nodes} 个：未画出 {counts}"
-        "（先略去道路等要素，再略去单位最少的任务；用 --jurisdiction、--types 或 --focus 查看其余部分）"
-    )
-    return VizView(view.graph, frozenset(ids), (*view.notes, note))
+    outline = outline_of(view.graph)
+    ids = {k for k, iri in enumerate(outline.ids) if iri in view.node_ids}
+    kept, note = reduce_nodes(outline, ids, max_nodes=max_nodes, sizes=sizes)
+    notes = (*view.notes, note) if note else view.notes
+    return replace(view, node_ids=frozenset(outline.ids[k] for k in kept), notes=notes)

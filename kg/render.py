@@ -26,10 +26,7 @@ from kg.graph_view import (
     VizError,
     VizNode,
     VizView,
-    load_viz_graph,
     node_sizes,
-    reduce_view,
-    select_view,
 )
 
 __all__ = ["FONT_STACK", "NODE_TYPES", "ROLES", "NodeStyle", "VizReport", "render_html", "write_graph_html"]
@@ -175,6 +172,9 @@ def _page_data(view: VizView, index: dict[str, int]) -> dict[str, Any]:
             "docs": sorted(docs_of[n.id]),
             "links": [] if n.type == "task" else _unique(links[n.id]),
         }
+        counted = graph.link_counts.get(n.id, {})
+        if sum(counted.values()) > len(entry["links"]):  # not all its tasks were read: the card says so
+            entry["counts"] = {role: counted[role] for role in ROLE_LABELS if counted.get(role)}
         used_tasks.update([n.id] if n.type == "task" else [t for t, _ in entry["links"]])
         nodes[str(index[n.id])] = entry
     task_data = {}
@@ -278,7 +278,9 @@ def render_html(
     from jinja2 import DictLoader, Environment, select_autoescape
     from pyvis.network import Network
 
-    nodes, edges, index = _vis_items(view, sizes if sizes is not None else node_sizes(view.graph))
+    if sizes is None:
+        sizes = view.degree if view.degree is not None else node_sizes(view.graph)
+    nodes, edges, index = _vis_items(view, sizes)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading=title)
     # pyvis' own template loads Bootstrap and tom-select from CDNs; ours inlines everything.
     env = Environment(
@@ -295,7 +297,7 @@ def render_html(
         node_types=NODE_TYPES,
         roles=ROLES,
         notes=view.notes,
-        counts={"nodes": len(nodes), "edges": len(edges), "total": len(view.graph.nodes)},
+        counts={"nodes": len(nodes), "edges": len(edges), "total": view.total_nodes},
     )
     net.templateEnv, net.path = env, "viz.html"
     for item in nodes:
@@ -323,7 +325,8 @@ def write_graph_html(
 ) -> VizReport:
     """Write the graph page for the store under ``graph_dir`` (default: ``graph_dir/graph.html``).
 
-    The view is chosen by ``select_view``, then reduced by ``reduce_view``; the file is written
+    The view is chosen and reduced on the store's outline (``kg.graph_slice.load_view``, as
+    ``select_view`` and ``reduce_view`` would), and only what it draws is read; the file is written
     as UTF-8 through a temporary file and a rename.
 
     Args:
@@ -341,16 +344,20 @@ def write_graph_html(
         OutputError: the file cannot be written.
     """
     from kg.export import write_atomic
+    from kg.graph_slice import load_view
     from kg.store import open_store
 
-    graph = load_viz_graph(open_store(Path(graph_dir)))
-    view = reduce_view(
-        select_view(graph, focus=focus, depth=depth, jurisdiction=jurisdiction, types=types),
+    view = load_view(
+        open_store(Path(graph_dir)),
+        focus=focus,
+        depth=depth,
+        jurisdiction=jurisdiction,
+        types=types,
         max_nodes=MAX_NODES if max_nodes is None else max_nodes,
         sizes=sizes,
     )
     target = Path(out_path) if out_path is not None else Path(graph_dir) / "graph.html"
     html = render_html(view, sizes=sizes, title=title)
     write_atomic(target, html)
-    drawn = sum(1 for e in {(e.task, e.other, e.role) for e in graph.edges} if {e[0], e[1]} <= view.node_ids)
-    return VizReport(target, len(view.node_ids), drawn, len(graph.nodes), view.notes)
+    drawn = {(e.task, e.other, e.role) for e in view.graph.edges if {e.task, e.other} <= view.node_ids}
+    return VizReport(target, len(view.node_ids), len(drawn), view.total_nodes, view.notes)

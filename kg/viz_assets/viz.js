@@ -71,9 +71,13 @@
       box.appendChild(el("div", "kg-heading", "原文"));
       quoteBlock(box, task);
     } else {
-      var counts = ROLE_ORDER.map(function (role) {
-        var k = n.links.filter(function (l) { return l[1] === role; }).length;
-        return k ? data.roles[role] + " " + k + " 项" : "";
+      // n.counts: the unit has more tasks than the page holds (a large graph); they count them all
+      var perRole = ROLE_ORDER.map(function (role) {
+        return n.counts ? n.counts[role] || 0 : n.links.filter(function (l) { return l[1] === role; }).length;
+      });
+      var total = perRole.reduce(function (a, b) { return a + b; }, 0);
+      var counts = ROLE_ORDER.map(function (role, k) {
+        return perRole[k] ? data.roles[role] + " " + perRole[k] + " 项" : "";
       }).filter(Boolean);
       row("任务", counts.join(" · "));
       box.appendChild(dl);
@@ -89,7 +93,11 @@
       });
       box.appendChild(list);
       if (n.links.length > limit) {
-        box.appendChild(el("div", "kg-source", "……另有 " + (n.links.length - limit) + " 项任务，点击节点查看全部"));
+        var shown = total > n.links.length ? "其中 " + (n.links.length - limit) + " 项" : "全部";
+        box.appendChild(el("div", "kg-source", "……另有 " + (total - limit) + " 项任务，点击节点查看" + shown));
+      } else if (total > limit) {
+        box.appendChild(el("div", "kg-source", "……另有 " + (total - limit) +
+          " 项任务未收入本页；用 kg viz --focus 单独画出这个单位即可查看"));
       }
     }
     if (full) box.appendChild(el("div", "kg-source", n.iri));
