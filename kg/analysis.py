@@ -13,6 +13,12 @@ Collective units (各街道, 相关部门, …成员单位) are not one body and
 Degrees and PageRank use the directed network; betweenness, closeness, eigenvector centrality
 and communities use the co-assignment network, where more shared tasks mean a shorter
 distance (1 / weight) for betweenness and closeness, and a stronger tie for the others.
+
+Every figure is exact up to 2,000 agencies. Above, betweenness is estimated from 500 source
+agencies, and closeness, in each connected group of more than 1,000 agencies, from the
+distances to 500 pivot agencies of the group; both draws are seeded and stated in the warnings.
+Betweenness, closeness and eigenvector centrality are computed on sparse arrays
+(:mod:`kg.centrality`), PageRank and Louvain communities by networkx.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ __all__ = [
     "SEED",
     "EXACT_BETWEENNESS_MAX_NODES",
     "BETWEENNESS_SAMPLE",
+    "EXACT_CLOSENESS_MAX_NODES",
+    "CLOSENESS_SAMPLE",
     "Networks",
     "AgencyMetrics",
     "NetworkMetrics",
@@ -51,19 +59,26 @@ MEASURES: dict[str, str] = {
     "lead_share": "share of its tasks the agency leads: 1 = always in charge, 0 = always helping.",
     "weighted_out_degree": "how often the agency calls on others to support the tasks it leads.",
     "weighted_in_degree": "how often other agencies call on this agency to support their tasks.",
-    "betweenness": "agencies that connect otherwise separate groups of agencies (brokers between them).",
-    "closeness": "agencies a short chain of joint tasks away from all the others: news reaches them fast.",
+    "betweenness": "agencies that connect otherwise separate groups of agencies (brokers between them); "
+    "past 2,000 agencies estimated from 500 of them.",
+    "closeness": "agencies a short chain of joint tasks away from all the others: news reaches them fast; "
+    "past 2,000 agencies estimated in groups of over 1,000 from 500 pivots.",
     "eigenvector": "agencies that work with agencies that are themselves well connected: the core.",
     "pagerank": "agencies most in demand as supporters, above all by agencies that are in demand themselves.",
     "community": "group of agencies that mostly work with one another (Louvain; 1 = the largest group).",
 }
 
-#: Seed of every randomised step (Louvain, sampled betweenness): same graph, same figures.
+#: Seed of every randomised step (Louvain, sampled betweenness and closeness): same graph, same figures.
 SEED = 42
 #: Above this many agencies betweenness is estimated from BETWEENNESS_SAMPLE source agencies:
-#: exact betweenness costs O(n·m + n² log n), some seconds at 2,000 agencies and minutes beyond.
+#: exact betweenness costs one shortest-path search per agency, O(n·m log n) in all.
 EXACT_BETWEENNESS_MAX_NODES = 2000
 BETWEENNESS_SAMPLE = 500
+#: Above this many agencies, closeness in a connected group of more than 2 x CLOSENESS_SAMPLE
+#: agencies is estimated from CLOSENESS_SAMPLE pivot agencies of the group (Eppstein–Wang):
+#: exact closeness also costs one shortest-path search per agency.
+EXACT_CLOSENESS_MAX_NODES = 2000
+CLOSENESS_SAMPLE = 500
 _DIGITS = 6  # floats are rounded so that outputs compare equal across platforms
 
 
@@ -107,6 +122,7 @@ class NetworkMetrics:
     coassignment_edges: int
     betweenness_sample: int | None  # number of source agencies sampled, None when exact
     warnings: tuple[str, ...]
+    closeness_sample: int | None = None  # pivots per large connected group, None when exact
 
     def get(self, iri: str) -> AgencyMetrics | None:
         """The figures of one agency, or None if it is not in the network."""
@@ -151,43 +167,41 @@ def build_networks(
         directed.add_node(iri, **attrs)
         undirected.add_node(iri, **attrs)
         bipartite.add_node(iri, bipartite=0, type="agency", **attrs)
+    # weights are counted first and the edges added at the end in the order first met, which
+    # keeps each node's neighbours in that order (Louvain visits them so): same graph, same groups
+    lead_support: dict[tuple[str, str], int] = {}
+    shared: dict[tuple[str, str], int] = {}
     for task in tasks:
         leads = [u for u in task.leads if keep(u)]
         supports = [u for u in task.supports if keep(u) and u not in leads]
-        _add_task(directed, undirected, bipartite, task, leads, supports, resp.place_name(task.place))
-    for _, _, data in undirected.edges(data=True):
-        data["distance"] = 1 / data["weight"]
+        _add_task(bipartite, task, leads, supports, resp.place_name(task.place))
+        _count_pairs(lead_support, shared, leads, supports)
+    directed.add_edges_from((u, v, {"weight": w}) for (u, v), w in lead_support.items())
+    undirected.add_edges_from((u, v, {"weight": w, "distance": 1 / w}) for (u, v), w in shared.items())
     return Networks(directed, undirected, bipartite, tasks)
 
 
-def _add_task(
-    directed: nx.DiGraph,
-    undirected: nx.Graph,
-    bipartite: nx.Graph,
-    task: Task,
-    leads: list[str],
-    supports: list[str],
-    place: str,
-) -> None:
-    """Add one task: its node and role edges in the bipartite graph, its weights in the other two."""
+def _add_task(bipartite: nx.Graph, task: Task, leads: list[str], supports: list[str], place: str) -> None:
+    """Add one task to the bipartite graph: its node and its role edges."""
     bipartite.add_node(task.iri, bipartite=1, type="task", label=task.label, jurisdiction=place)
     for role, units in (("lead", leads), ("support", supports)):
-        for unit in units:
-            bipartite.add_edge(unit, task.iri, role=role)
+        bipartite.add_edges_from(((unit, task.iri) for unit in units), role=role)
+
+
+def _count_pairs(
+    lead_support: dict[tuple[str, str], int],
+    shared: dict[tuple[str, str], int],
+    leads: list[str],
+    supports: list[str],
+) -> None:
+    """Count one task in the lead -> support pairs and in the (sorted) pairs of its units."""
     for lead in leads:
         for support in supports:
-            _add_weight(directed, lead, support)
+            lead_support[lead, support] = lead_support.get((lead, support), 0) + 1
     members = sorted({*leads, *supports})
     for i, u in enumerate(members):
         for v in members[i + 1 :]:
-            _add_weight(undirected, u, v)
-
-
-def _add_weight(graph: nx.Graph, u: str, v: str) -> None:
-    if graph.has_edge(u, v):
-        graph[u][v]["weight"] += 1
-    else:
-        graph.add_edge(u, v, weight=1)
+            shared[u, v] = shared.get((u, v), 0) + 1
 
 
 def compute_metrics(
@@ -196,22 +210,26 @@ def compute_metrics(
     seed: int = SEED,
     exact_betweenness_max_nodes: int = EXACT_BETWEENNESS_MAX_NODES,
     betweenness_sample: int = BETWEENNESS_SAMPLE,
+    exact_closeness_max_nodes: int = EXACT_CLOSENESS_MAX_NODES,
+    closeness_sample: int = CLOSENESS_SAMPLE,
 ) -> NetworkMetrics:
     """Compute every measure in :data:`MEASURES` for every agency of the networks.
 
     Args:
         networks: what :func:`build_networks` returned.
-        seed: seed of Louvain and of sampled betweenness.
+        seed: seed of Louvain and of sampled betweenness and closeness.
         exact_betweenness_max_nodes: above this many agencies, betweenness is sampled.
         betweenness_sample: the number of source agencies betweenness samples then.
+        exact_closeness_max_nodes: above this many agencies, closeness is sampled.
+        closeness_sample: the number of pivot agencies drawn then in each connected group of
+            more than twice as many agencies (smaller groups stay exact).
     """
     directed, undirected = networks.lead_support, networks.coassignment
     n = undirected.number_of_nodes()
     sample = betweenness_sample if n > exact_betweenness_max_nodes else None
-    figures, warnings = _centralities(networks, seed=seed, sample=sample)
-    if sample is not None:
-        warnings.insert(0, f"betweenness estimated from {sample} of {n} agencies (seed {seed})")
-    betweenness, closeness, eigenvector, pagerank, communities = figures
+    pivots = closeness_sample if n > exact_closeness_max_nodes else None
+    figures, warnings = _centralities(networks, seed=seed, sample=sample, pivots=pivots)
+    betweenness, (closeness, estimated), eigenvector, pagerank, communities = figures
     led, supported = _task_counts(networks.tasks)
     agencies = []
     for iri in sorted(undirected.nodes, key=lambda i: (undirected.nodes[i]["label"], i)):
@@ -242,27 +260,95 @@ def compute_metrics(
         undirected.number_of_edges(),
         sample,
         tuple(warnings),
+        pivots if estimated else None,
     )
 
 
-def _centralities(networks: Networks, *, seed: int, sample: int | None) -> tuple[tuple[Any, ...], list[str]]:
-    """Betweenness, closeness, eigenvector (None if it did not converge), PageRank, communities."""
+def _centralities(
+    networks: Networks, *, seed: int, sample: int | None, pivots: int | None
+) -> tuple[tuple[Any, ...], list[str]]:
+    """Betweenness, closeness (and how many agencies' figure was estimated), eigenvector (None if
+    it did not converge), PageRank, communities; and the warnings: what was estimated, what failed."""
     import networkx as nx
 
+    from kg import centrality
+
     undirected = networks.coassignment
-    if not undirected.number_of_nodes():
-        return ({}, {}, {}, {}, {}), []
+    n = undirected.number_of_nodes()
+    if not n:
+        return ({}, ({}, 0), {}, {}, {}), []
     warnings: list[str] = []
-    betweenness = nx.betweenness_centrality(undirected, k=sample, weight="distance", seed=seed)
-    closeness = nx.closeness_centrality(undirected, distance="distance")
-    eigenvector: dict[str, float] | None
-    try:
-        eigenvector = nx.eigenvector_centrality(undirected, max_iter=1000, tol=1e-9, weight="weight")
-    except nx.PowerIterationFailedConvergence as exc:
-        eigenvector = None
-        warnings.append(f"eigenvector centrality did not converge ({exc}); its column is left empty")
+    adj = centrality.adjacency(undirected)
+    betweenness = _betweenness(adj, sample, seed)
+    if sample is not None:
+        warnings.append(f"betweenness estimated from {sample} of {n} agencies (seed {seed})")
+    closeness, estimated = centrality.closeness(adj, sample=pivots, seed=seed)
+    if estimated:
+        large = sum(len(g) > 2 * (pivots or 0) for g in adj.groups)
+        warnings.append(
+            f"closeness estimated for {estimated} of {n} agencies from {pivots} pivot agencies in each of "
+            f"the {large} connected group(s) of more than {2 * (pivots or 0)} agencies (seed {seed})"
+        )
+    eigenvector = _eigenvector(adj, warnings)
     pagerank = nx.pagerank(networks.lead_support, weight="weight")
-    return (betweenness, closeness, eigenvector, pagerank, _communities(undirected, seed)), warnings
+    closeness = dict(zip(adj.nodes, closeness.tolist(), strict=True))
+    return (
+        betweenness,
+        (closeness, estimated),
+        eigenvector,
+        pagerank,
+        _communities(undirected, seed),
+    ), warnings
+
+
+def _eigenvector(adj: Any, warnings: list[str]) -> dict[str, float] | None:
+    """networkx's power iteration; where it does not converge, ARPACK (stated in the warnings);
+    None, and a warning, when neither converges."""
+    import networkx as nx
+    from scipy.sparse.linalg import ArpackNoConvergence
+
+    from kg import centrality
+
+    try:
+        figures = centrality.eigenvector(adj, max_iter=1000, tol=1e-9)
+    except nx.PowerIterationFailedConvergence as exc:
+        try:
+            figures = centrality.eigenvector_lanczos(adj)
+        except ArpackNoConvergence as arpack:
+            warnings.append(
+                f"eigenvector centrality did not converge ({exc}; {arpack}); its column is left empty"
+            )
+            return None
+        warnings.append(
+            "eigenvector centrality: the power iteration did not converge in 1000 steps; "
+            "figures from ARPACK's Lanczos solver instead"
+        )
+    return dict(zip(adj.nodes, figures.tolist(), strict=True))
+
+
+def _betweenness(adj: Any, sample: int | None, seed: int) -> dict[str, float]:
+    """Betweenness normalised as networkx does (``normalized=True``, endpoints left out),
+    from ``sample`` source agencies drawn as networkx draws them (same seed, same sources)."""
+    import math
+    import random
+
+    import numpy as np
+
+    from kg import centrality
+
+    n = len(adj.nodes)
+    sources = None if sample is None or sample >= n else random.Random(seed).sample(range(n), sample)
+    raw = centrality.betweenness(adj, sources)
+    pairs = n - 1  # networkx's N: endpoints are not counted
+    if pairs < 2:
+        scale: Any = 1.0
+    elif sources is None:
+        scale = 1 / (pairs * (pairs - 1))
+    else:
+        # a source cannot lie between itself and a target: it was seen from sample - 1 sources
+        scale = np.full(n, 1 / (len(sources) * (pairs - 1)))
+        scale[sources] = 1 / ((len(sources) - 1) * (pairs - 1)) if len(sources) > 1 else math.nan
+    return dict(zip(adj.nodes, (raw * scale).tolist(), strict=True))
 
 
 def _round(value: float) -> float:

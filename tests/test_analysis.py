@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg import analysis
+from kg import analysis, centrality
 from kg.analysis import (
     MEASURES,
     build_networks,
@@ -333,11 +333,107 @@ def test_sampled_betweenness_above_the_node_limit_is_seeded_and_reported(resp):
     assert two[0] == two[1]
 
 
-def test_eigenvector_that_does_not_converge_is_reported_not_raised(resp, monkeypatch):
+def test_sampled_betweenness_is_networkx_sampled_betweenness(resp):
+    net = build_networks(resp, jurisdiction="东区")
+    metrics = compute_metrics(net, exact_betweenness_max_nodes=2, betweenness_sample=3)
+    expected = nx.betweenness_centrality(net.coassignment, k=3, weight="distance", seed=analysis.SEED)
+    assert {a.iri: a.betweenness for a in metrics.agencies} == {k: round(v, 6) for k, v in expected.items()}
+
+
+def test_sampled_closeness_above_the_node_limit_is_seeded_and_reported():
+    # one connected group of 7 agencies (the two triangles joined, with 区七局 on 区六局)
+    ds = _triangles()
+    g = ds.graph(URIRef(ID + "doc-tri"))
+    prov = "http://www.w3.org/ns/prov#"
+    g.add((URIRef(ID + "a6"), RDF.type, URIRef(KG + "Agency")))
+    g.add((URIRef(ID + "tri9"), RDF.type, URIRef(KG + "Task")))
+    for role, who in (("LeadRole", 5), ("SupportRole", 6)):
+        assoc = URIRef(f"{ID}tri9/{role}")
+        g.add((URIRef(ID + "tri9"), URIRef(prov + "qualifiedAssociation"), assoc))
+        g.add((assoc, URIRef(prov + "agent"), URIRef(ID + f"a{who}")))
+        g.add((assoc, URIRef(prov + "hadRole"), URIRef(KG + role)))
+    net = build_networks(read_responsibilities(ds))
+    exact = compute_metrics(net)
+    assert exact.closeness_sample is None and not any("closeness" in w for w in exact.warnings)
+    assert {a.iri: a.closeness for a in exact.agencies} == {
+        k: round(v, 6) for k, v in nx.closeness_centrality(net.coassignment, distance="distance").items()
+    }
+    runs = [
+        compute_metrics(net, exact_closeness_max_nodes=6, closeness_sample=3, seed=s) for s in (42, 42, 1)
+    ]
+    sampled = runs[0]
+    assert runs[0] == runs[1] and runs[0] != runs[2]  # seeded
+    assert sampled.closeness_sample == 3
+    assert "closeness estimated for 4 of 7 agencies from 3 pivot agencies" in sampled.warnings[0]
+    assert "(seed 42)" in sampled.warnings[0]
+    kept = sum(a.closeness == b.closeness for a, b in zip(sampled.agencies, exact.agencies, strict=True))
+    assert kept >= 3  # the pivots keep their exact figure
+    # a group of no more than twice the pivots stays exact
+    assert compute_metrics(net, exact_closeness_max_nodes=6, closeness_sample=4) == exact
+
+
+def test_agents_places_and_features_restated_in_several_graphs_are_read_once():
+    prefixes = TRIG.split("\n{")[0]
+    ds = Dataset()
+    ds.parse(
+        data=prefixes
+        + """
+        id:g1 {
+            id:x a kg:Agency, prov:Agent ; skos:prefLabel "区某局"@zh ; dcterms:spatial id:place-p .
+            id:y a kg:Agency, prov:Agent ; skos:prefLabel "区某指挥部"@zh .
+            id:z a prov:Agent ; skos:prefLabel "某镇"@zh .
+            id:place-p a kg:Place ; skos:prefLabel "某区"@zh ; skos:altLabel "某"@zh .
+            id:road a kg:Road ; skos:prefLabel "某路"@zh .
+            id:t1 a kg:Task ; rdfs:label "一"@zh ; kg:involves id:road, id:place-p ;
+                prov:qualifiedAssociation [ prov:agent id:x ; prov:hadRole kg:LeadRole ; kg:position 1 ] ,
+                    [ prov:agent id:y ; prov:hadRole kg:SupportRole ; kg:position 1 ] .
+        }
+        id:g2 {
+            id:x a kg:Agency, prov:Agent ; skos:prefLabel "区某局"@zh ; skos:altLabel "某局"@zh ;
+                dcterms:spatial id:place-p .
+            id:y a kg:TaskForce, prov:Agent ; skos:prefLabel "区某指挥部"@zh .
+            id:z a prov:Agent ; skos:prefLabel "某镇"@zh .
+            id:place-p a kg:Place ; skos:prefLabel "某区"@zh .
+            id:road a kg:Road ; skos:prefLabel "某路"@zh .
+            id:t2 a kg:Task ; rdfs:label "二"@zh ; kg:involves id:road ;
+                prov:qualifiedAssociation [ prov:agent id:y ; prov:hadRole kg:LeadRole ; kg:position 1 ] .
+        }
+        """,
+        format="trig",
+    )
+    got = read_responsibilities(ds)
+    x, y, z = (got.agents[ID + n] for n in "xyz")
+    assert (x.label, x.alt_labels, x.kind, x.place) == ("区某局", ("某局",), "agency", ID + "place-p")
+    assert (y.kind, z.kind) == ("taskforce", "place")  # the more specific type wins
+    assert got.places[ID + "place-p"].labels == ("某区", "某")
+    t1 = next(t for t in got.tasks if t.iri == ID + "t1")
+    assert [(f.type, f.label) for f in t1.features] == [("Place", "某区"), ("Road", "某路")]
+    assert (t1.leads, t1.supports) == ((ID + "x",), (ID + "y",))
+
+
+def test_eigenvector_the_power_iteration_misses_comes_from_arpack_and_is_reported(resp, dong, monkeypatch):
     def fail(*args, **kwargs):
         raise nx.PowerIterationFailedConvergence(1000)
 
-    monkeypatch.setattr(nx, "eigenvector_centrality", fail)
+    monkeypatch.setattr(centrality, "eigenvector", fail)
+    metrics = compute_metrics(build_networks(resp, jurisdiction="东区"))
+    assert "ARPACK" in metrics.warnings[0]
+    assert [a.eigenvector for a in metrics.agencies] == pytest.approx(
+        [a.eigenvector for a in dong.agencies], abs=2e-6
+    )
+
+
+def test_eigenvector_that_does_not_converge_is_reported_not_raised(resp, monkeypatch):
+    from scipy.sparse.linalg import ArpackNoConvergence
+
+    def fail(*args, **kwargs):
+        raise nx.PowerIterationFailedConvergence(1000)
+
+    def fail_too(*args, **kwargs):
+        raise ArpackNoConvergence("no convergence", None, None)
+
+    monkeypatch.setattr(centrality, "eigenvector", fail)
+    monkeypatch.setattr(centrality, "eigenvector_lanczos", fail_too)
     metrics = compute_metrics(build_networks(resp, jurisdiction="东区"))
     assert all(a.eigenvector is None for a in metrics.agencies)
     assert "eigenvector centrality did not converge" in metrics.warnings[0]
