@@ -78,19 +78,25 @@ def contraction_aliases(names: Iterable[str], *, publisher: str | None = None) -
         if two:
             found[two.group("other")] = main
         full_names.add(main)
+    # each name compared only with the names of its spelling class and of its first and last character
+    spelled = {f: f.replace("与", "和") for f in full_names}
+    spellings: dict[str, list[str]] = {}
+    ends: dict[tuple[str, str], list[str]] = {}
+    for f in full_names:
+        spellings.setdefault(spelled[f], []).append(f)
+        ends.setdefault((f[0], f[-1]), []).append(f)
     for name in sorted(full_names):
         if name in found:
             continue
-        same = [f for f in full_names if f != name and f.replace("与", "和") == name.replace("与", "和")]
+        same = [f for f in spellings[spelled[name]] if f != name]
         if same and publisher and any(f in publisher for f in same):
             found[name] = next(f for f in sorted(same) if f in publisher)
             continue
         longer = sorted(
-            f for f in full_names
-            if len(f) > len(name) and f[0] == name[0] and f[-1] == name[-1] and _in_order(name, f)
-            and f.replace("与", "和") != name.replace("与", "和")
+            f for f in ends[(name[0], name[-1])]
+            if len(f) > len(name) and _in_order(name, f) and spelled[f] != spelled[name]
         )
-        if len({f.replace("与", "和") for f in longer}) == 1 and len(name) >= 3:
+        if len({spelled[f] for f in longer}) == 1 and len(name) >= 3:
             found[name] = next((f for f in longer if publisher and f in publisher), longer[0])
     # follow chains (建设局 -> 建设与交通管理局 -> 建设和交通管理局)
     for short, full in list(found.items()):

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 from kg.errors import KGError
 
@@ -178,9 +179,9 @@ def code_from_index_no(index_no: str) -> str | None:
     return code
 
 
-@dataclass(frozen=True)
-class NameMatch:
-    """A name found by :class:`NameScanner` (the parts of ``re.Match`` that callers use)."""
+class NameMatch(NamedTuple):
+    """A name found by :class:`NameScanner` (the parts of ``re.Match`` that callers use; a tuple:
+    a scan makes hundreds)."""
 
     text: str
     begin: int
@@ -213,7 +214,11 @@ class NameScanner:
                 index.setdefault(name[:2], []).append(name)
         self._index = {key: tuple(sorted(group, key=lambda n: (-len(n), n))) for key, group in index.items()}
         firsts = sorted({key[0] for key in self._index})
-        self._starts = re.compile("[" + "".join(map(re.escape, firsts)) + "]") if firsts else None
+        seconds = sorted({key[1] for key in self._index})
+        # a first character followed by a second one: two in three first characters of Chinese
+        # text are followed by no name's second character
+        first, second = ("".join(map(re.escape, chars)) for chars in (firsts, seconds))
+        self._starts = re.compile(f"[{first}](?=[{second}])") if firsts else None
         self._recent: dict[str, tuple[tuple[NameMatch, ...], list[int]]] = {}
 
     def forget(self) -> None:
@@ -230,20 +235,17 @@ class NameScanner:
     def _scan(self, text: str, pos: int, end: int) -> Iterator[NameMatch]:
         if self._starts is None:
             return
-        index, search = self._index, self._starts.search
-        i = pos
-        while i < end - 1:
-            hit = search(text, i, end - 1)
-            if hit is None:
-                return
-            i = hit.start()
-            for name in index.get(text[i : i + 2], ()):
-                if i + len(name) <= end and text.startswith(name, i):
-                    yield NameMatch(name, i)
-                    i += len(name)
+        index, i = self._index, pos
+        # the places a name can start, found in C; those inside a name already found are skipped
+        for hit in self._starts.finditer(text, pos, end):
+            start = hit.start()
+            if start < i:
+                continue
+            for name in index.get(text[start : start + 2], ()):
+                if start + len(name) <= end and text.startswith(name, start):
+                    yield NameMatch(name, start)
+                    i = start + len(name)
                     break
-            else:
-                i += 1
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[NameMatch]:
         """Non-overlapping names from left to right, the longest at each position.
@@ -263,6 +265,12 @@ class NameScanner:
                     return
                 continue
             yield found[k]
+
+    def inside(self, text: str, pos: int, end: int) -> list[NameMatch]:
+        """The names :meth:`finditer` gives for ``text[pos:end]``, as a list."""
+        found, starts = self._whole(text)
+        end = min(end, len(text))
+        return [m for m in found[bisect_left(starts, pos) : bisect_left(starts, end)] if m.end() <= end]
 
     def _whole(self, text: str) -> tuple[tuple[NameMatch, ...], list[int]]:
         cached = self._recent.get(text)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import fields, replace
+from functools import cache
+from operator import attrgetter
+from typing import TypeVar
 
 from kg.extract.assignments import extract_assignments
 from kg.extract.entities import extract_mentions
@@ -11,6 +15,8 @@ from kg.extract.jurisdiction import infer_jurisdiction
 from kg.models import Document, Extraction, Header
 
 __all__ = ["extract_document", "inherit_header", "clear_caches"]
+
+T = TypeVar("T")
 
 #: Header fields an attachment takes from its notice when it has none of its own (not the title:
 #: the notice's "关于印发…的通知" is not the attachment's title).
@@ -56,10 +62,10 @@ def extract_document(doc: Document, *, notice: Extraction | None = None, outcome
     if jurisdiction is None and notice is not None:
         jurisdiction, code = notice.jurisdiction, notice.jurisdiction_code
     assignments = tuple(
-        replace(a, location=doc.location(a.start, a.end)) for a in extract_assignments(doc.text)
+        _with_location(a, doc.location(a.start, a.end)) for a in extract_assignments(doc.text)
     )
     mentions = tuple(
-        replace(m, location=doc.location(m.start, m.end))
+        _with_location(m, doc.location(m.start, m.end))
         for m in extract_mentions(doc.text, assignments, jurisdiction_code=code)
     )
     agencies = [m.text for m in mentions if m.type == "Agency"]
@@ -86,6 +92,22 @@ def extract_document(doc: Document, *, notice: Extraction | None = None, outcome
     return replace(extraction, quantities=quantities, statuses=statuses, progress=progress)
 
 
+@cache
+def _fields_but_location(cls: type) -> tuple[Callable[[object], tuple], int]:
+    """A getter of a dataclass's init fields other than ``location``, and where that one goes."""
+    names = [f.name for f in fields(cls) if f.init]
+    k = names.index("location")
+    return attrgetter(*names[:k], *names[k + 1 :]), k
+
+
+def _with_location(item: T, location: str | None) -> T:
+    """``replace(item, location=location)`` without its per-call look at the fields (it runs
+    for every mention of every document)."""
+    getter, k = _fields_but_location(type(item))
+    values = getter(item)
+    return type(item)(*values[:k], location, *values[k:])
+
+
 def clear_caches() -> None:
     """Forget every per-text and per-name memo (tables stay loaded).
 
@@ -93,10 +115,11 @@ def clear_caches() -> None:
     this before each timed pass so that it measures text the extractor has not seen.
     """
     from kg import resolve
-    from kg.extract import assignments, entities, jurisdiction, units
+    from kg.extract import assignments, entities, jurisdiction, quantities, units
 
     for function in (
         units._split_units, units.is_unit_name, units.looks_like_unit_list, assignments.classify_column,
+        assignments.label_lines, quantities.parse_number,
         resolve.split_prefix, resolve.canonical_agency_name, resolve.is_collective_unit,
         resolve._scoped_agency_name,
     ):

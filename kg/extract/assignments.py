@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ _COLUMN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("task", re.compile(r"(?:任务|工作|内容|事项|措施|举措|目标|项目|指标)")),
 )
 _UNIT_ROLES = ("lead", "support", "resp")
+_LABEL_JUNK = re.compile(r"[\s:*]")
 # a header label is a bare term: numbered headings (二、重点项目) and sentences are not
 _NOT_A_LABEL = re.compile(r"[、,;。()\d]")
 
@@ -44,13 +46,41 @@ def classify_column(label: str) -> str | None:
     >>> classify_column("主要责任单位"), classify_column("推进城市更新"), classify_column("二、重点项目")
     ('lead', None, None)
     """
-    label = re.sub(r"[\s:*]", "", label)
+    label = _LABEL_JUNK.sub("", label)
     if not label or len(label) > 10 or _NOT_A_LABEL.search(label):
         return None
     for role, pattern in _COLUMN_PATTERNS:
         if pattern.search(label):
             return role
     return None
+
+
+# a line of at most ten characters besides blanks, colons and asterisks (after the newline
+# before it): no other line can be a header label (classify_column reads ten at most)
+_LABEL_LINE = re.compile(r"\n(?:[^\S\n]|[:*])*(?:[^\s:*](?:[^\S\n]|[:*])*){0,10}(?=\n|\Z)")
+
+
+@lru_cache(maxsize=2)
+def label_lines(text: str) -> tuple[int, ...]:
+    """Numbers of the lines of ``text`` (split at newlines) that may be header labels, blank
+    lines included: a table header starts at one of them. Remembered for the last texts: the
+    assignment and the completion-report readers both look for tables.
+
+    >>> label_lines("序号\\n推进城市更新行动,完成老旧小区改造\\n\\n 牵头 单位 :")
+    (0, 2, 3)
+    """
+    found, line, pos = [], 0, 0
+    for m in _LABEL_LINE.finditer("\n" + text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        found.append(line)
+    return tuple(found)
+
+
+def next_label(labels: Sequence[int], k: int, count: int) -> int:
+    """The first of ``labels`` at or after line k, else ``count`` (the number of lines)."""
+    n = bisect_left(labels, k)
+    return labels[n] if n < len(labels) else count
 
 
 def _is_header(roles: Sequence[str | None]) -> bool:
@@ -325,19 +355,20 @@ def _plain_rows(
         k = after
 
 
-def _flattened_rows(lines: Sequence[str]) -> Iterator[_Row]:
-    """Rows of the tables flattened one cell per line: a run of header labels starts a table."""
+def _flattened_rows(lines: Sequence[str], labels: Sequence[int]) -> Iterator[_Row]:
+    """Rows of the tables flattened one cell per line: a run of header labels starts a table
+    (``labels``: the lines that may be labels, see :func:`label_lines`)."""
     i = 0
-    while i < len(lines):
+    while (i := next_label(labels, i, len(lines))) < len(lines):
         found = _header_run(lines, i)
         if not found:
             i += 1
             continue
         roles, i, blank_separated = found
         # rows run to the next header run (a repeated header, or the next table) or the end
-        end = i
+        end = next_label(labels, i, len(lines))
         while end < len(lines) and not (lines[end].strip() and _header_run(lines, end)):
-            end += 1
+            end = next_label(labels, end + 1, len(lines))
         read = _numbered_rows if "seq" in roles else _plain_rows
         yield from read(lines, roles, i, end, blank_separated=blank_separated)
         i = end
@@ -546,7 +577,8 @@ def extract_assignments(text: str) -> tuple[Assignment, ...]:
     starts = _line_starts(lines)
     first_leads = bool(_FIRST_LEADS.search(text))
     found: list[Assignment] = []
-    for row in [*_flattened_rows(lines), *_pipe_rows(lines)]:
+    pipes = "|" in text or "\t" in text  # a pipe table needs cells
+    for row in [*_flattened_rows(lines, label_lines(text)), *(_pipe_rows(lines) if pipes else ())]:
         span = (starts[row.first], starts[row.last] + len(lines[row.last]))
         assignment = _row_assignment(row, span, first_leads=first_leads)
         if assignment:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from kg.extract.scan import FastPattern
 from kg.regions import (
     NameMatch,
     NameScanner,
@@ -47,7 +48,7 @@ _ZONE_LEAD = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:" + _ZONE.pattern + ")")
 # A body of the government itself at level 区/县/市: 区府办, 县政府办公室, 市住建局 (not 市场监管局).
 _LEVEL_PUBLISHER = re.compile(r"([区县市])(?![场域级区])")
 # The document speaks as that government: 我区, 区委, 区政府, 全区 (not the ranking "全市第3").
-_LEVEL_TEXT = re.compile(r"我([区县市])|([区县市])(?:委|政府)|全([区县市])(?!第)")
+_LEVEL_TEXT = FastPattern(r"我([区县市])|([区县市])(?:委|政府)|全([区县市])(?!第)")
 # A sub-district or town body: 前江街道, 九龙湖镇人民政府; the lookahead keeps 城乡建设局 out.
 _UNIT_PUBLISHER = re.compile(
     r"([\u4e00-\u9fff]{1,6}?(?:街道|镇|乡))(?=$|办事处|人民政府|政府|党工委|党委|办公室|\()"

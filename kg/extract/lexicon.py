@@ -74,14 +74,13 @@ _LEADING_JUNK = re.compile(
 )
 
 
-_NAME_TAIL = re.compile(rf"[{HAN}A-Za-z0-9#·\-]*\Z")
+# the last character that is no name character, with only name characters after it: the run
+# of name characters before a position starts after it (one search, no backtracking)
+_NAME_BREAK = re.compile(rf"[^{HAN}A-Za-z0-9#·\-](?=[{HAN}A-Za-z0-9#·\-]*\Z)")
 
 
-def _longest_word(text: str, i: int) -> str:
-    """The longest boundary word starting at ``i``, or ""."""
-    if text[i : i + 2] not in _prefixes():
-        return ""
-    words = boundary_words()
+def _longest_word(text: str, i: int, words: frozenset[str]) -> str:
+    """The longest of ``words`` (of 2 to 4 characters) starting at ``i``, or ""."""
     for n in (4, 3, 2):
         w = text[i : i + n]
         if len(w) == n and w in words:
@@ -115,18 +114,22 @@ def left_start(
     >>> text[left_start(text, text.index("高速")):]
     '杭甬高速复线'
     """
-    run = _NAME_TAIL.search(text, max(0, anchor - max_len), anchor)
-    j = run.start() if run else anchor
+    lo = max(0, anchor - max_len)
+    run_break = _NAME_BREAK.search(text, lo, anchor)
+    j = run_break.end() if run_break else lo
     cut = j
     limit = anchor - min_len
     i = j
+    prefixes, words = _prefixes(), boundary_words()
     # forward maximum matching: a word found at i hides the words that start inside it
     # (搭建中石化 is 搭建 + 中石化, not 搭 + 建中 + 石化)
     while i < anchor:
-        if text[i : i + 2] in _NOUNS:
+        two = text[i : i + 2]
+        if two in _NOUNS:
             i += 2  # 项目前期: the noun hides the false word 目前
             continue
-        w = _longest_word(text, i)
+        # most positions fail the one lookup of the words' first two characters
+        w = _longest_word(text, i, words) if two in prefixes else ""
         if w:
             # 可 + verb is an adjective inside a name (可回收分拣中心, 可再生能源)
             if i + len(w) <= limit and w not in allowed and text[i - 1 : i] != "可":

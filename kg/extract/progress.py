@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from kg.extract.assignments import classify_column
+from kg.extract.assignments import classify_column, label_lines, next_label
 from kg.extract.quantities import compare, extract_quantities, same_kind
 from kg.extract.sections import Periods, Section
 from kg.extract.units import split_units
@@ -34,6 +34,15 @@ RESULT_LABEL = re.compile(
     r"^(?:完成情况|进展情况|完成进度|工作进展|进展|进度|执行情况|落实情况|推进情况|实施情况|完成结果|工作成效|成效|推进成效)$"
 )
 _LABEL_JUNK = re.compile(r"[\s:*]")
+# a line or cell that is a result label but for junk (完成 情况:), between newlines, pipes or tabs
+_CELL_JUNK = r"(?:[^\S\n]|[:*])*"
+_RESULT_CELL = re.compile(
+    rf"(?<![^|\t\n]){_CELL_JUNK}(?:"
+    + "|".join(
+        _CELL_JUNK.join(word) for word in RESULT_LABEL.pattern.removeprefix("^(?:").removesuffix(")$").split("|")
+    )
+    + rf"){_CELL_JUNK}(?![^|\t\n])"
+)
 _SEQ_CELL = re.compile(r"^\s*([0-9]{1,3})\s*[.、]?\s*$")
 
 
@@ -57,6 +66,8 @@ def reported_sentence(cell: str) -> str:
 
 def _role(label: str) -> str | None:
     label = _LABEL_JUNK.sub("", label)
+    if len(label) > 10:
+        return None  # body text: longer than any header label (classify_column's bound too)
     if RESULT_LABEL.match(label):
         return "result"
     return classify_column(label)
@@ -82,6 +93,8 @@ class _Row:
 
 def _pipe_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """Cell spans of a ``| a | b |`` or tab-separated line; outer pipes are borders."""
+    if text.find("|", start, end) < 0 and text.find("\t", start, end) < 0:
+        return None  # most lines: no cells, and no slice made
     line = text[start:end]
     sep = "|" if "|" in line else "\t" if "\t" in line else None
     if sep is None:
@@ -135,8 +148,9 @@ def _pipe_rows(text: str, lines: Sequence[tuple[int, int]]) -> Iterator[_Row]:
 def _flat_rows(text: str, lines: Sequence[tuple[int, int]]) -> Iterator[_Row]:
     """Rows of a table flattened one cell per line: header labels, then numbered rows whose cells
     are runs of non-blank lines."""
+    labels = label_lines(text)  # a header starts at one of these lines
     k = 0
-    while k < len(lines):
+    while (k := next_label(labels, k, len(lines))) < len(lines):
         roles: list[str] = []
         j = k
         blank_separated = False
@@ -231,11 +245,14 @@ def _figures_in(
     )
 
 
+_KINDS_SPLIT = re.compile(r"[、和及]")
+
+
 def _sum_of_parts(target: Quantity, results: Sequence[Quantity]) -> Quantity | None:
     """A target counting several kinds at once (整治高耗低效、低散乱污企业200家) against the sum of
     the figures reported for its kinds (高耗低效企业70家, 低散乱污企业160家); None unless two or
     more kinds are reported."""
-    parts = [p for p in re.split(r"[、和及]", target.counts) if len(p) >= 2]
+    parts = [p for p in _KINDS_SPLIT.split(target.counts) if len(p) >= 2]
     if len(parts) < 2:
         return None
     found: list[Quantity] = []
@@ -278,8 +295,12 @@ def extract_progress(
 
 def _report_rows(text: str) -> list[_Row]:
     """The rows of completion-report tables that have a target task, in text order."""
+    if not _RESULT_CELL.search(text):
+        return []  # no 完成情况 column: no report table (most documents)
     lines = _lines(text)
-    rows = sorted([*_pipe_rows(text, lines), *_flat_rows(text, lines)], key=lambda r: r.start)
+    pipes = "|" in text or "\t" in text  # a pipe table needs cells
+    found = [*(_pipe_rows(text, lines) if pipes else ()), *_flat_rows(text, lines)]
+    rows = sorted(found, key=lambda r: r.start)
     return [r for r in rows if text[slice(*r.cell("task"))].strip()]
 
 
@@ -352,9 +373,13 @@ def read_outcomes(
     def role_at(pos: int) -> str:
         return _ROLES.get(periods.kind(pos), "")
 
-    quantities = tuple(
-        q for s in sections for q in extract_quantities(text, s.start, s.end, year=s.year, role_at=role_at)
-    )
+    def section_quantities(s: Section) -> tuple[Quantity, ...]:
+        if any(start < s.end and end > s.start for start, end, _ in overrides):
+            return extract_quantities(text, s.start, s.end, year=s.year, role_at=role_at)
+        # no override reaches the section: it has one kind throughout, its role is known once
+        return extract_quantities(text, s.start, s.end, year=s.year, role=_ROLES.get(s.kind, ""))
+
+    quantities = tuple(q for s in sections for q in section_quantities(s))
     progress = _items(text, rows, periods, quantities)
     statuses = extract_statuses(text, mentions, sections, overrides=overrides)
     return quantities, statuses, progress

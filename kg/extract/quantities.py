@@ -34,13 +34,21 @@ UNITS: dict[str, tuple[str, Decimal]] = {
 }
 # a phase (一期, 二期) is a name part, a 号 a line number, 千伏 part of a substation's name
 _CHINESE_UNIT_EXCLUDED = {"期"}
+_ONE = Decimal(1)
 _MAGNITUDE = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4}
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # the number first, so that the scan skips quickly to digits; a bound word before it is looked up after
-_PRE = re.compile(r"(?:不少于|不低于|不超过|不高于|至少|超过|低于|高于|大约|约|近|超)$")
+_PRE_WORDS = (
+    "不少于", "不低于", "不超过", "不高于", "至少", "超过", "低于", "高于", "大约", "约", "近", "超",
+)
+_PRE = re.compile("(?:" + "|".join(_PRE_WORDS) + ")$")
+# the characters a bound word before a figure can end with ($ also matches before a final newline)
+_PRE_LAST = frozenset({w[-1] for w in _PRE_WORDS} | {"\n"})
+# The numeral starts with one character class (its first digit, Arabic or Chinese) so that the
+# search skips in C to the places a figure can start; the lookbehind picks the numeral's kind.
 _FIGURE = re.compile(
-    rf"(?P<num>[0-9]+(?:\.[0-9]+)?|[{_CN_DIGITS}]+)"
+    rf"(?P<num>[0-9{_CN_DIGITS}](?:(?<=[0-9])[0-9]*(?:\.[0-9]+)?|(?<=[{_CN_DIGITS}])[{_CN_DIGITS}]*))"
     rf"(?P<mag>万亿|亿|万)?(?P<more>余|多)?"
     rf"(?P<unit>{_UNIT_ALTERNATION})"
     rf"(?P<post>以上|以下|以内|之内|左右|上下)?"
@@ -66,21 +74,8 @@ _TIME = re.compile(
 _PLACE_HEAD = re.compile(r"^(?:全区|全市|全县|全省|全镇|我区|我市|我县|辖区|区内|市内|其中)")
 
 
-class _Chars:
-    """Membership of single characters in a character class, memoised."""
-
-    def __init__(self, pattern: str) -> None:
-        self._pattern = re.compile(pattern)
-        self._known: dict[str, bool] = {}
-
-    def __contains__(self, ch: str) -> bool:
-        found = self._known.get(ch)
-        if found is None:
-            found = self._known[ch] = bool(self._pattern.fullmatch(ch))
-        return found
-
-
-_RUN_CHARS = _Chars(r"[\u4e00-\u9fffA-Za-z0-9“”·\-#()、]")
+# a counted phrase is read from the run of name characters before the figure: these end it
+_NOT_RUN = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9“”·\-#()、]")
 _RIGHT_RUN = re.compile(rf"[{HAN}A-Za-z0-9“”·\-]+")
 _NOUN_MAKERS = set("性化型式率类级度量业站点区园费员者额值品器体")
 _KEEP = NAME_WORDS | {"高标准", "高质量", "高水平", "新一轮", "首批", "全域"}
@@ -95,8 +90,10 @@ _MEASURE_NOUN = re.compile(
 _CLASSIFIERS = set("套间户个家座条处辆台部艘名人场件项所张栋幢批宗棵株头床册篇份支位班")
 
 
+@lru_cache(maxsize=1024)
 def parse_number(text: str) -> Decimal | None:
-    """The value of an Arabic or Chinese numeral, or None.
+    """The value of an Arabic or Chinese numeral, or None (remembered: cn2an is slow, and a
+    text repeats its numerals, 一 and 两 above all).
 
     >>> parse_number("2479"), parse_number("12.12"), parse_number("三十"), parse_number("两")
     (Decimal('2479'), Decimal('12.12'), Decimal('30'), Decimal('2'))
@@ -122,7 +119,8 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def _bound(match: re.Match[str], pre: str, before: str) -> str:
-    words = {pre, match.group("more"), match.group("post")} - {None, ""}
+    more, post = match.group("more"), match.group("post")
+    words = {pre, more, post} - {None, ""} if pre or more or post else None
     if words:
         for bound in ("max", "approx", "min"):
             if words & _BOUND_WORDS[bound]:
@@ -165,9 +163,9 @@ def _strip_leading(phrase: str) -> str:
 
 def _left_counts(text: str, start: int, floor: int) -> tuple[str, str]:
     """(counted phrase, relation verb) written before a figure at ``start``."""
-    i = start
-    while i > floor and text[i - 1] in _RUN_CHARS:
-        i -= 1
+    i = floor  # the run starts after the last character that is no run character
+    for m in _NOT_RUN.finditer(text, floor, start):
+        i = m.end()
     return _counted_phrase(text[i:start])
 
 
@@ -201,20 +199,20 @@ def _right_counts(text: str, end: int) -> str:
 
 _ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _TOKEN_CHARS = set("0123456789.#-/:")
+_ASCII_DIGITS = frozenset("0123456789")
 _SENTENCE_MARK = re.compile(r"[。;|\n]")
 _WORD_CHAR = re.compile(rf"[{HAN}A-Za-z0-9]")
 _GROWTH = re.compile(r"增长|增加|增速|下降|减少|提高|降低|提升")
 #: How far back a counted phrase may start (a clause is rarely longer).
 _CLAUSE_WINDOW = 80
-_CLAUSE_MARK = re.compile(r"[,;。:!?\n|]")
+# a clause mark with no other after it (up to the end of the searched stretch)
+_LAST_CLAUSE_MARK = re.compile(r"[,;。:!?\n|](?=[^,;。:!?\n|]*\Z)")
 
 
 def _clause_start(text: str, floor: int, pos: int) -> int:
     """Just after the last clause mark in ``text[floor:pos]``, else ``floor``."""
-    last = floor
-    for m in _CLAUSE_MARK.finditer(text, floor, pos):
-        last = m.end()
-    return last
+    last = _LAST_CLAUSE_MARK.search(text, floor, pos)
+    return last.end() if last else floor
 
 
 def _in_quotes(text: str, start: int, end: int) -> bool:
@@ -225,19 +223,21 @@ def _in_quotes(text: str, start: int, end: int) -> bool:
 
 def _figures(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     for m in _FIGURE.finditer(text, start, end):
-        num, unit = m.group("num"), m.group("unit")
+        num, unit = m.group("num", "unit")
+        begin, stop = m.span()  # the numeral starts the figure
         if num[0] in _CN_DIGITS:
-            before = text[m.start("num") - 1] if m.start("num") > 0 else ""
-            after = text[m.end("unit")] if m.end("unit") < len(text) else ""
+            before = text[begin - 1] if begin > 0 else ""
+            unit_end = m.end("unit")
+            after = text[unit_end] if unit_end < len(text) else ""
             if unit in _CHINESE_UNIT_EXCLUDED or before in _CN_WORD_BEFORE or after in _CN_WORD_AFTER:
                 continue
-            if _in_quotes(text, m.start(), m.end()) or (num == "一" and unit in ("起", "部", "次", "位")):
+            if _in_quotes(text, begin, stop) or (num == "一" and unit in ("起", "部", "次", "位")):
                 continue
-        elif m.start("num") > 0 and text[m.start("num") - 1] in _TOKEN_CHARS:
+        elif begin > 0 and text[begin - 1] in _TOKEN_CHARS:
             continue  # inside a longer token (24#-26#, 1-6月, 12:30)
-        if unit == "期" and text[m.end() : m.end() + 1] in ("工", "项"):
+        if unit == "期" and text[stop : stop + 1] in ("工", "项"):
             continue  # 2期工程: a phase
-        if unit in ("个", "名", "次") and text[m.end() : m.end() + 1] in ("月", "义", "性"):
+        if unit in ("个", "名", "次") and text[stop : stop + 1] in ("月", "义", "性"):
             continue
         yield m
 
@@ -273,18 +273,27 @@ def extract_quantities(
     found: list[Quantity] = []
     floor = start
     for m in _figures(text, start, end):
-        before = _PRE.search(text, max(floor, m.start() - 3), m.start())
+        begin, stop = m.span()
+        num, mag, written = m.group("num", "mag", "unit")
+        lo = max(floor, begin - 3)
+        # a bound word ends at the figure: most figures follow none of their last characters
+        bounded = lo < begin and text[begin - 1] in _PRE_LAST
+        before = _PRE.search(text, lo, begin) if bounded else None
         pre = before.group() if before else ""
-        first = m.start() - len(pre)
+        first = begin - len(pre)
         clause_start = _clause_start(text, max(floor, first - _CLAUSE_WINDOW), first)
-        number = parse_number(m.group("num"))
+        # an Arabic numeral of the pattern is a plain decimal; Chinese ones go through cn2an
+        number = Decimal(num) if num[0] in _ASCII_DIGITS else parse_number(num)
         if number is None:
             continue
-        unit, factor = UNITS[m.group("unit")]
-        value = _plain(number * factor * _MAGNITUDE.get(m.group("mag") or "", Decimal(1)))
+        unit, factor = UNITS[written]
+        if mag is None and factor == 1 and num.isdigit() and num.isascii() and len(num) <= 18:
+            value = number  # an Arabic integer is in plain form already (as _plain would give it)
+        else:
+            value = _plain(number * factor * _MAGNITUDE.get(mag or "", _ONE))
         counts, verb = _left_counts(text, first, clause_start)
-        if not counts and m.group("unit") in _CLASSIFIERS:
-            counts = _right_counts(text, m.end())
+        if not counts and written in _CLASSIFIERS:
+            counts = _right_counts(text, stop)
         previous = found[-1] if found and not _SENTENCE_MARK.search(text, found[-1].end, first) else None
         if previous is not None and not counts and verb:
             counts = previous.counts  # 其中国际海运货运量为1246.7万吨,占比40.3%: a share of the thing before
@@ -297,14 +306,14 @@ def extract_quantities(
                 unit=unit,
                 counts=counts,
                 start=first,
-                end=m.end(),
+                end=stop,
                 bound=_bound(m, pre, text[clause_start:first]),
                 verb=verb,
                 role=role_at(first) if role_at is not None else role,
                 year=year,
             )
         )
-        floor = m.end()
+        floor = stop
     return tuple(found)
 
 

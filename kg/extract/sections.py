@@ -17,6 +17,7 @@ __all__ = ["Section", "Periods", "find_sections", "section_at", "heading_kind"]
 
 _REVIEW = re.compile(r"总结|回顾|完成情况|进展情况|执行情况|落实情况|工作情况|工作成效|主要成效|成绩|报告")
 _PLAN = re.compile(r"重点工作|工作思路|思路|计划|谋划|要点|安排|打算|任务|目标|展望|部署|工作重点|下一步")
+_KIND_WORD = re.compile(f"{_REVIEW.pattern}|{_PLAN.pattern}")
 _YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年")
 _RELATIVE = (("明年", 1), ("下一年", 1), ("今年", 0), ("本年", 0), ("上半年", 0), ("下半年", 0), ("去年", -1))
 _MAX_HEADING = 40
@@ -83,7 +84,10 @@ def find_sections(text: str, *, doc_year: int | None = None) -> tuple[Section, .
     for m in re.finditer(r"\n", text):
         starts.append(m.end())
     marks: list[tuple[int, str, int | None, str]] = []
-    for n, start in enumerate(starts):
+    # a heading names a review or a plan: only the lines holding such a word are read
+    lines = sorted({bisect_right(starts, m.start()) - 1 for m in _KIND_WORD.finditer(text)})
+    for n in lines:
+        start = starts[n]
         end = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
         line = text[start:end]
         found = heading_kind(line, doc_year=doc_year)
@@ -130,7 +134,9 @@ class Periods:
     def kind(self, pos: int) -> str:
         """ "review", "plan" or "" at ``pos``."""
         k = bisect_right(self._override_starts, pos) - 1
-        for start, end, kind in reversed(self._overrides[max(0, k - 3) : k + 1]):
+        overrides = self._overrides
+        for n in range(k, max(-1, k - 4), -1):  # the last four starting at or before pos
+            start, end, kind = overrides[n]
             if start <= pos < end:
                 return kind
         return self.section(pos).kind

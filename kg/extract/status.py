@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.extract.lexicon import HAN
 from kg.extract.sections import Periods, Section
@@ -34,6 +34,8 @@ _PEER_BAD = re.compile(
     r"(?:工作|行动|机制|体系|政策|服务|管理|活动|制度|平台|项目库)$|^(?:各|相关|全|重点|其他)"
 )
 _TAMING = re.compile(r"\((?:暂名|暂定名)\)$")
+_DECLARED_PROJECT = re.compile(rf"^等?[{HAN}]{{0,4}}项目")  # A等重点项目
+_BUILT_AS_PROJECT = re.compile(r"(?:建成|新建|开工建设|打造)(?:[、和及]?[^,;。、]{2,12}[、和及])*$")
 _CLAUSE_END = re.compile(r"[,;。!?:\n|]")
 _SENTENCE_END = re.compile(r"[;。!?\n|]")
 # a clause without a subject of its own goes on about the names before it (X正抓紧建设,目前…):
@@ -52,16 +54,14 @@ _SCHEME = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Item:
+class _Item(NamedTuple):
     surface: str
     type: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class _Cue:
+class _Cue(NamedTuple):
     status: str
     priority: int
     start: int  # span in the document text
@@ -70,24 +70,37 @@ class _Cue:
     hedged: bool
 
 
-_CLAUSE_MARK = re.compile(r"[(),;。!?:\n|]")
+_CLAUSE = re.compile(r"[^,;。!?:\n|]+")
+_PAREN = re.compile(r"[()]")
+# a mark inside parentheses ends no clause: masked by a character that is no mark (same length)
+_MASK_MARKS = str.maketrans(dict.fromkeys(",;。!?:|", " "))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
-    """Clause spans: text between , ; 。 ! ? : newlines and cell borders, outside parentheses."""
-    spans, start, depth = [], 0, 0
-    for m in _CLAUSE_MARK.finditer(text):
-        ch, i = m.group(), m.start()
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0 or ch == "\n":
-            depth = 0
-            spans.append((start, i))
-            start = i + 1
-    spans.append((start, len(text)))
-    return [s for s in spans if s[1] > s[0]]
+    """Clause spans: text between , ; 。 ! ? : newlines and cell borders, outside parentheses.
+
+    A parenthesis left open runs to the end of its line.
+
+    >>> text = "建成A(一期,二期);开工B(见附件,\\n推进C"
+    >>> [text[a:b] for a, b in _clauses(text)]
+    ['建成A(一期,二期)', '开工B(见附件,', '推进C']
+    """
+    pieces, done = [], 0
+    opened = text.find("(")
+    while opened >= 0:
+        line_end = text.find("\n", opened)
+        limit = len(text) if line_end < 0 else line_end
+        depth, close = 1, limit
+        for m in _PAREN.finditer(text, opened + 1, limit):
+            depth += 1 if m.group() == "(" else -1
+            if depth == 0:
+                close = m.end()
+                break
+        pieces += [text[done:opened], text[opened:close].translate(_MASK_MARKS)]
+        done = close
+        opened = text.find("(", close)
+    masked = "".join([*pieces, text[done:]]) if pieces else text
+    return [m.span() for m in _CLAUSE.finditer(masked)]
 
 
 def _outermost(mentions: Iterable[Mention]) -> list[Mention]:
@@ -107,13 +120,23 @@ def _candidates(text: str, mentions: Sequence[Mention]) -> list[_Item]:
     items = []
     for m in _outermost(mentions):
         after = text[m.end : m.end + 8]
+        kind, end = m.type, m.end
+        if kind == "Agency" and _DECLARED_PROJECT.match(after):
+            kind = "Project"
+        elif (
+            kind == "Place"
+            and _WHOLE_NAME.match(text, m.end)
+            and _BUILT_AS_PROJECT.search(text[max(0, m.start - 40) : m.start])
+        ):
+            kind = "Project"
+        if kind not in _FEATURES:
+            continue  # most agencies and places: no state to take (decided first, the cheapest way)
         if _LOCATIVE.match(after):
             continue
         opened = text.rfind("《", max(0, m.start - 30), m.start)
         if opened >= 0 and "》" not in text[opened : m.start]:
             continue  # a name inside a document title (《九龙湖遗址公园可行性研究报告》)
-        kind, end = m.type, m.end
-        if kind == "HousingProgramme" and _SCHEME.match(m.text) or _COUNTED.search(m.text):
+        if m.type == "HousingProgramme" and _SCHEME.match(m.text) or _COUNTED.search(m.text):
             continue
         if (
             kind == "Road"
@@ -121,23 +144,11 @@ def _candidates(text: str, mentions: Sequence[Mention]) -> list[_Item]:
             and text[end + 1 : end + 2] not in ("落", "位", "长")
         ):
             end += 1  # 炼化路段先后完工: the section is named with its 段
-        if kind == "Agency" and re.match(rf"^等?[{HAN}]{{0,4}}项目", after):
-            kind = "Project"
-        elif (
-            kind == "Place"
-            and _WHOLE_NAME.match(text, m.end)
-            and re.search(
-                r"(?:建成|新建|开工建设|打造)(?:[、和及]?[^,;。、]{2,12}[、和及])*$",
-                text[max(0, m.start - 40) : m.start],
-            )
-        ):
-            kind = "Project"
         part = _PART.search(text, m.start, end)
         if part and part.start() - m.start >= 2:
             end = part.start()  # 九龙康养中心土建工程完成: a part of the project is done
-        if kind in _FEATURES:
-            surface = m.text if end == m.end else text[m.start : end]
-            items.append(_Item(_TAMING.sub("", surface), kind, m.start, end))
+        surface = m.text if end == m.end else text[m.start : end]
+        items.append(_Item(_TAMING.sub("", surface) if ")" in surface else surface, kind, m.start, end))
     return items
 
 
