@@ -52,11 +52,6 @@ class KG(DefinedNamespace):
     tasksLed: URIRef
     tasksSupported: URIRef
     CorpusSummary: URIRef
-    Collaboration: URIRef
-    leadPartner: URIRef
-    supportPartner: URIRef
-    sharedTasks: URIRef
-    sharedDocuments: URIRef
     leadShare: URIRef
     weightedOutDegree: URIRef
     weightedInDegree: URIRef

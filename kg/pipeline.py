@@ -311,7 +311,7 @@ def _build_documents(
                 if key not in hits:
                     entries.put(key, output, formats)
                 kept.append(_Kept(output.iri or "", key, output.metadata))
-                totals.add(output.iri or "", UnitFacts.from_json(output.units))
+                totals.add(UnitFacts.from_json(output.units))
             if on_result is not None:
                 on_result(output)
     report = BuildReport(len(planned), failed, assignments, entities, tuple(problems), tuple(written),

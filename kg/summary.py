@@ -7,12 +7,13 @@ and kept in the build cache), adds them up here (:func:`merge_facts`) and writes
 (:func:`summary_lines`) into the named graph ``{base}graph/corpus`` (typed ``kg:CorpusSummary``
 within itself, so that a query finds it with ``GRAPH ?m { ?m a kg:CorpusSummary }``):
 
-* each unit once: its kind (``a kg:Agency`` / ``kg:TaskForce`` / ``kg:CollectiveUnit`` /
-  ``kg:Place``), one ``skos:prefLabel`` (its most common name, ties by code point), its other
-  names as ``skos:altLabel``, its jurisdiction (``dcterms:spatial``), and, for units named on
-  tasks, ``kg:tasksLed`` and ``kg:tasksSupported`` (as :mod:`kg.analysis` counts them);
-* each lead/support pair as a ``kg:Collaboration`` with ``kg:leadPartner``, ``kg:supportPartner``,
-  ``kg:sharedTasks`` and ``kg:sharedDocuments``.
+each unit once: its kind (``a kg:Agency`` / ``kg:TaskForce`` / ``kg:CollectiveUnit`` /
+``kg:Place``), one ``skos:prefLabel`` (its most common name, ties by code point), its other names
+as ``skos:altLabel``, its jurisdiction (``dcterms:spatial``), and, for units named on tasks,
+``kg:tasksLed`` and ``kg:tasksSupported`` (as :mod:`kg.analysis` counts them).
+
+Lead/support pairs are not written: at a thousand documents they are ten times as many as the
+units, and their counts are the edge weights ``kg network`` exports.
 
 A rebuild after one document changed re-reads only that document's facts; the merge is a pass
 over small dictionaries, and the store is patched with the lines that changed.
@@ -20,7 +21,6 @@ over small dictionaries, and the store is patched with the lines that changed.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,10 +90,9 @@ class Unit:
 
 @dataclass(frozen=True)
 class Summary:
-    """Units by IRI, and the lead/support pairs with their shared tasks and documents."""
+    """Every unit the documents name, by IRI."""
 
     units: tuple[Unit, ...]
-    pairs: tuple[tuple[str, str, int, int], ...]  # lead, support, tasks, documents
 
 
 class SummaryBuilder:
@@ -106,10 +105,8 @@ class SummaryBuilder:
         self.places: dict[str, str] = {}
         self.led: Counter[str] = Counter()
         self.supported: Counter[str] = Counter()
-        self.pair_tasks: Counter[tuple[str, str]] = Counter()
-        self.pair_documents: dict[tuple[str, str], set[str]] = {}
 
-    def add(self, document: str, facts: UnitFacts) -> None:
+    def add(self, facts: UnitFacts) -> None:
         """Count one document's units and tasks."""
         for iri, (kind, name, place, alts) in facts.units.items():
             self.kinds[iri] = min(self.kinds.get(iri, kind), kind, key=_RANK.__getitem__)
@@ -120,9 +117,6 @@ class SummaryBuilder:
         for leads, supports in facts.tasks:
             self.led.update(set(leads))
             self.supported.update(set(supports) - set(leads))
-            for pair in {(lead, support) for lead in leads for support in supports if lead != support}:
-                self.pair_tasks[pair] += 1
-                self.pair_documents.setdefault(pair, set()).add(document)
 
     def summary(self) -> Summary:
         units = []
@@ -131,18 +125,14 @@ class SummaryBuilder:
             alts = tuple(sorted((self.others[iri] | set(self.names[iri])) - {name}))
             place = self.places.get(iri, "")
             units.append(Unit(iri, self.kinds[iri], name, alts, place, self.led[iri], self.supported[iri]))
-        pairs = tuple(
-            (lead, support, count, len(self.pair_documents[(lead, support)]))
-            for (lead, support), count in sorted(self.pair_tasks.items())
-        )
-        return Summary(tuple(units), pairs)
+        return Summary(tuple(units))
 
 
-def merge_facts(documents: Iterable[tuple[str, UnitFacts]]) -> Summary:
-    """Add up the facts of every document (given as ``(document IRI, facts)``)."""
+def merge_facts(documents: Iterable[UnitFacts]) -> Summary:
+    """Add up the facts of every document."""
     builder = SummaryBuilder()
-    for document, facts in documents:
-        builder.add(document, facts)
+    for facts in documents:
+        builder.add(facts)
     return builder.summary()
 
 
@@ -163,12 +153,4 @@ def summary_lines(summary: Summary, base: str) -> list[str]:
         if unit.led or unit.supported:
             lines.append(f"{s} <{KG.tasksLed}> {ntriples_literal(unit.led)} .")
             lines.append(f"{s} <{KG.tasksSupported}> {ntriples_literal(unit.supported)} .")
-    for lead, support, tasks, documents in summary.pairs:
-        digest = hashlib.sha1(f"{lead}\n{support}".encode()).hexdigest()[:16]
-        s = f"<{base}collaboration/{digest}>"
-        lines.append(f"{s} {a} <{KG.Collaboration}> .")
-        lines.append(f"{s} <{KG.leadPartner}> <{lead}> .")
-        lines.append(f"{s} <{KG.supportPartner}> <{support}> .")
-        lines.append(f"{s} <{KG.sharedTasks}> {ntriples_literal(tasks)} .")
-        lines.append(f"{s} <{KG.sharedDocuments}> {ntriples_literal(documents)} .")
     return lines
