@@ -330,7 +330,9 @@ def test_ten_thousand_table_rows_give_ten_thousand_assignments(tmp_path: Path, l
 
 
 FIFTY_MB = 50 * 1024 * 1024
-BIG_FILE_SECONDS = 60
+#: A stop for a runaway extraction, not a speed goal (bench/ measures speed): about 55 s on an
+#: idle 2-core machine, far more when CI shares it.
+BIG_FILE_SECONDS = 240
 
 
 def test_a_50_mb_file_is_processed_in_bounded_time(tmp_path: Path) -> None:
