@@ -8,6 +8,7 @@ not comparable.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
@@ -373,8 +374,18 @@ def read_outcomes(
     def role_at(pos: int) -> str:
         return _ROLES.get(periods.kind(pos), "")
 
+    # does an override reach [start, end)? the overrides by start, each with the furthest end so
+    # far: one bisection per section, not a pass over every override (long documents have many)
+    spans = sorted((start, end) for start, end, _ in overrides)
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+
+    def overridden(start: int, end: int) -> bool:
+        i = bisect_left(starts, end)
+        return i > 0 and reach[i - 1] > start
+
     def section_quantities(s: Section) -> tuple[Quantity, ...]:
-        if any(start < s.end and end > s.start for start, end, _ in overrides):
+        if overridden(s.start, s.end):
             return extract_quantities(text, s.start, s.end, year=s.year, role_at=role_at)
         # no override reaches the section: it has one kind throughout, its role is known once
         return extract_quantities(text, s.start, s.end, year=s.year, role=_ROLES.get(s.kind, ""))
