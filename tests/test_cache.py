@@ -7,7 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
@@ -15,24 +14,14 @@ import kg.cache
 from kg.cache import CACHE_DIR, DocumentCache, file_digest, read_manifest, tool_key
 from kg.cli import cli
 from kg.pipeline import build
-from kg.store import open_store
+
+from built import output_files, store_quads
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples"
 EXTRA = "\n| 9 | 新建城市绿道15公里 | 区园林文物局 | 区财政局 |\n"
 
 
-def output_files(out: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and p.relative_to(out).parts[0] not in ("store", "cache")
-    }
-
-
-def store_quads(out: Path) -> list[str]:
-    data = open_store(out).dump(format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
-    return sorted(line for line in data.split("\n") if line)
 
 
 def assert_same_as_fresh(corpus: Path, out: Path, tmp_path: Path, **options: object) -> None:

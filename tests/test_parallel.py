@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.pipeline import build, extract_paths, plan_documents
-from kg.store import open_store
+
+from built import output_files, store_quads
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples"
@@ -54,18 +54,6 @@ def make_corpus(root: Path) -> Path:
     return root
 
 
-def output_files(out: Path) -> dict[str, bytes]:
-    """Every file a build wrote, by relative path; the store and the cache are compared apart."""
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and p.relative_to(out).parts[0] not in ("store", "cache")
-    }
-
-
-def store_quads(out: Path) -> list[str]:
-    data = open_store(out).dump(format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
-    return sorted(line for line in data.split("\n") if line)
 
 
 @pytest.fixture(scope="module")
