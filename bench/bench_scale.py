@@ -50,7 +50,7 @@ def child_build(corpus: Path, out: Path, jobs: int, formats: str, skip_measures:
     if skip_measures:  # the network measures alone take hours at 10,000 documents: timed apart
         from kg.analysis import NetworkMetrics
 
-        kg.pipeline.network_measures = lambda store: NetworkMetrics((), 0, 0, 0, None, ("skipped",))
+        kg.pipeline.network_measures = lambda store, summary: NetworkMetrics((), 0, 0, 0, None, ("skipped",))
     started = time.perf_counter()
     report = build([corpus], out, jobs=jobs, formats=formats.split(","))
     return {

@@ -23,16 +23,19 @@ Betweenness, closeness and eigenvector centrality are computed on sparse arrays
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from kg.responsibilities import Responsibilities, Task, read_responsibilities, scope_tasks
+from kg.responsibilities import Agent, Place, Responsibilities, Task, read_responsibilities, scope_tasks
 
 if TYPE_CHECKING:
     import networkx as nx
     from rdflib import Graph
+
+    from kg.summary import Summary
 
 __all__ = [
     "MEASURES",
@@ -44,9 +47,13 @@ __all__ = [
     "Networks",
     "AgencyMetrics",
     "NetworkMetrics",
+    "Assigned",
+    "TaskUnits",
     "build_networks",
+    "unit_networks",
     "compute_metrics",
     "network_metrics",
+    "summary_metrics",
     "rank_agencies",
     "write_centrality",
     "metrics_triples",
@@ -82,14 +89,35 @@ CLOSENESS_SAMPLE = 500
 _DIGITS = 6  # floats are rounded so that outputs compare equal across platforms
 
 
+class Assigned(Protocol):
+    """What the measures read of a task: its lead and support units (a ``Task`` is one)."""
+
+    @property
+    def leads(self) -> Sequence[str]: ...
+
+    @property
+    def supports(self) -> Sequence[str]: ...
+
+
+class TaskUnits(NamedTuple):
+    """A task known only by its units (what a build keeps of each task for the measures)."""
+
+    leads: Sequence[str]
+    supports: Sequence[str]
+
+
 @dataclass(frozen=True)
 class Networks:
-    """The three networks of one scope, and the tasks they were built from."""
+    """The networks of one scope, and the tasks they were built from.
+
+    ``bipartite`` is None when the networks were built from the tasks' units alone
+    (:func:`unit_networks`), as a build computes its measures.
+    """
 
     lead_support: nx.DiGraph
     coassignment: nx.Graph
-    bipartite: nx.Graph
-    tasks: tuple[Task, ...]
+    bipartite: nx.Graph | None
+    tasks: tuple[Assigned, ...]
 
 
 @dataclass(frozen=True)
@@ -150,14 +178,45 @@ def build_networks(
     import networkx as nx
 
     tasks = scope_tasks(resp, jurisdiction=jurisdiction, document=document)
+    networks = unit_networks(resp, tasks, collective=collective)
+    bipartite = nx.Graph()
+    for iri, attrs in networks.coassignment.nodes(data=True):
+        bipartite.add_node(iri, bipartite=0, type="agency", **attrs)
+    for task in tasks:
+        leads = [u for u in task.leads if u in bipartite]
+        supports = [u for u in task.supports if u in bipartite and u not in leads]
+        _add_task(bipartite, task, leads, supports, resp.place_name(task.place))
+    return replace(networks, bipartite=bipartite)
+
+
+def unit_networks(resp: Responsibilities, tasks: Sequence[Assigned], *, collective: bool = False) -> Networks:
+    """The lead -> support and co-assignment networks of ``tasks`` (no bipartite graph).
+
+    The graphs do not depend on the order of the tasks: nodes are added by IRI and edges by
+    their pair of IRIs, which fixes each node's neighbours in that order (Louvain visits them
+    so): the same tasks in any order, the same graph, the same groups.
+
+    Args:
+        resp: the agents (labels, kinds, jurisdictions) and places; its tasks are not read.
+        tasks: the tasks to count, each with its lead and support units.
+        collective: keep collective units (各街道 …) as nodes.
+    """
+    import networkx as nx
 
     def keep(iri: str) -> bool:
         agent = resp.agents.get(iri)
         return collective or agent is None or not agent.collective
 
-    directed, undirected, bipartite = nx.DiGraph(), nx.Graph(), nx.Graph()
-    nodes = sorted({iri for t in tasks for iri in (*t.leads, *t.supports) if keep(iri)})
-    for iri in nodes:
+    directed, undirected = nx.DiGraph(), nx.Graph()
+    lead_support: dict[tuple[str, str], int] = {}
+    shared: dict[tuple[str, str], int] = {}
+    nodes: set[str] = set()
+    for task in tasks:
+        leads = [u for u in dict.fromkeys(task.leads) if keep(u)]
+        supports = [u for u in dict.fromkeys(task.supports) if keep(u) and u not in leads]
+        nodes.update(leads, supports)
+        _count_pairs(lead_support, shared, leads, supports)
+    for iri in sorted(nodes):
         agent = resp.agents.get(iri)
         attrs = {
             "label": resp.label_of(iri),
@@ -166,19 +225,9 @@ def build_networks(
         }
         directed.add_node(iri, **attrs)
         undirected.add_node(iri, **attrs)
-        bipartite.add_node(iri, bipartite=0, type="agency", **attrs)
-    # weights are counted first and the edges added at the end in the order first met, which
-    # keeps each node's neighbours in that order (Louvain visits them so): same graph, same groups
-    lead_support: dict[tuple[str, str], int] = {}
-    shared: dict[tuple[str, str], int] = {}
-    for task in tasks:
-        leads = [u for u in task.leads if keep(u)]
-        supports = [u for u in task.supports if keep(u) and u not in leads]
-        _add_task(bipartite, task, leads, supports, resp.place_name(task.place))
-        _count_pairs(lead_support, shared, leads, supports)
-    directed.add_edges_from((u, v, {"weight": w}) for (u, v), w in lead_support.items())
-    undirected.add_edges_from((u, v, {"weight": w, "distance": 1 / w}) for (u, v), w in shared.items())
-    return Networks(directed, undirected, bipartite, tasks)
+    directed.add_edges_from((u, v, {"weight": w}) for (u, v), w in sorted(lead_support.items()))
+    undirected.add_edges_from((u, v, {"weight": w, "distance": 1 / w}) for (u, v), w in sorted(shared.items()))
+    return Networks(directed, undirected, None, tuple(tasks))
 
 
 def _add_task(bipartite: nx.Graph, task: Task, leads: list[str], supports: list[str], place: str) -> None:
@@ -356,7 +405,7 @@ def _round(value: float) -> float:
     return 0.0 if rounded == 0 else rounded  # no "-0.0"
 
 
-def _task_counts(tasks: Iterable[Task]) -> tuple[dict[str, int], dict[str, int]]:
+def _task_counts(tasks: Iterable[Assigned]) -> tuple[dict[str, int], dict[str, int]]:
     led: dict[str, int] = {}
     supported: dict[str, int] = {}
     for task in tasks:
@@ -399,6 +448,22 @@ def network_metrics(
     resp = read_responsibilities(source)
     networks = build_networks(resp, jurisdiction=jurisdiction, document=document, collective=collective)
     return compute_metrics(networks, seed=seed)
+
+
+def summary_metrics(summary: Summary, places: Mapping[str, Place], *, seed: int = SEED) -> NetworkMetrics:
+    """Every measure from a build's corpus summary (:mod:`kg.summary`), as :func:`network_metrics`
+    computes it from the store the build writes: the same agents, names, tasks and figures.
+
+    Args:
+        summary: the units of the corpus (kind, most common name, jurisdiction) and of every task.
+        places: the places by IRI (:func:`kg.responsibilities.read_places`), for the agencies'
+            jurisdiction names.
+        seed: see :func:`compute_metrics`.
+    """
+    agents = {u.iri: Agent(u.iri, u.name, u.others, u.kind, u.place or None) for u in summary.units}
+    resp = Responsibilities((), MappingProxyType(agents), places, MappingProxyType({}))
+    tasks = [TaskUnits(leads, supports) for leads, supports in summary.tasks]
+    return compute_metrics(unit_networks(resp, tasks), seed=seed)
 
 
 def rank_agencies(metrics: NetworkMetrics, measure: str, top: int | None = None) -> list[AgencyMetrics]:

@@ -4,7 +4,8 @@
 processes with ``jobs``), writes the extraction files in corpus order, then the graph files from
 the documents' serialised graphs and the corpus summary (:mod:`kg.summary`, added up from each
 document's unit facts), the store (loaded whole, or updated in place when few documents changed),
-the network measures, the page and the report.
+the network measures (from the summary's tasks), the page and the report. The measures and the
+page are kept from the last build when what they read did not change.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ __all__ = [
     "DocumentJob",
     "plan_documents",
     "build",
-    "network_measures",
 ]
 
 #: Where ``build`` puts its outputs, relative to its ``out_dir``.
@@ -262,6 +262,7 @@ class _Kept:
     iri: str
     key: str
     metadata: tuple[str, ...]
+    view: str  # what graph.html can read of the named graph (kg.graph_slice.view_digest)
 
 
 def _build_documents(
@@ -310,7 +311,7 @@ def _build_documents(
                 written.append(_write_record(out_dir / EXTRACTIONS_DIR, output))
                 if key not in hits:
                     entries.put(key, output, formats)
-                kept.append(_Kept(output.iri or "", key, output.metadata))
+                kept.append(_Kept(output.iri or "", key, output.metadata, output.view))
                 totals.add(UnitFacts.from_json(output.units))
             if on_result is not None:
                 on_result(output)
@@ -364,22 +365,26 @@ def _build_graph(
     clock: _Clock,
 ) -> BuildReport:
     """Graph files, store, network measures, page and report from the documents' entries."""
-    from kg.analysis import rank_agencies
+    from kg.analysis import rank_agencies, summary_metrics
     from kg.cache import (
         CACHE_DIR,
         changed_graphs,
         read_graph_lines,
         read_manifest,
         read_measures,
+        read_page_key,
         remove_manifest,
+        remove_page_key,
         tool_key,
         write_graph_lines,
         write_manifest,
         write_measures,
+        write_page_key,
     )
     from kg.export import write_atomic, write_json
     from kg.network_export import metrics_csv
     from kg.render import write_graph_html
+    from kg.responsibilities import read_places
     from kg.serialize import GraphFilesWriter, graph_text
     from kg.store import STORE_DIR, BuildStore
     from kg.summary import summary_lines
@@ -413,16 +418,18 @@ def _build_graph(
             store = BuildStore.update(out_dir, replaced)
             _update(store, summary_iri, previous["corpus"], summary_new, summarised)
         clock.lap(f"store ({store.mode})")
-        # the measures are global: a change anywhere changes them, no change keeps them
-        measures_key = hashlib.sha256(
-            json.dumps([tool_key(), base, graphs], sort_keys=True).encode()
-        ).hexdigest()
+        # the measures and the page are global: a change in what they read changes them, no change
+        # keeps them (an edit that names no other unit keeps the measures; one no task shows, the page)
+        places = read_places(store.store)
+        place_names = sorted((iri, p.name) for iri, p in places.items())
+        measures_key = _digest(tool_key(), base, summary_new, summary.tasks, place_names)
         metrics = read_measures(out_dir / CACHE_DIR, measures_key) if cache else None
         reused = metrics is not None
         if metrics is None:
-            metrics = network_measures(store.store)
+            metrics = summary_metrics(summary, places)
         clock.lap("network measures" + (" (kept)" if reused else ""))
-        metrics_new = _metrics_lines(metrics, base)
+        kept_lines = reused and changed is not None  # the manifest vouches for the kept graph lines
+        metrics_new = previous["metrics"] if kept_lines and previous["metrics"] else _metrics_lines(metrics, base)
         measured = graph_text(metrics_new, metrics_iri, formats=formats)
         writer.add(measured)
         _update(store, metrics_iri, previous["metrics"] if changed is not None else None, metrics_new, measured)
@@ -432,11 +439,16 @@ def _build_graph(
     write_atomic(out_dir / CENTRALITY_CSV, metrics_csv(rank_agencies(metrics, "pagerank")))
     clock.lap("metrics graph")
     page = out_dir / GRAPH_HTML
-    if not (reused and page.is_file()):  # the same store draws the same page
+    page_key = _digest(measures_key, default.nquads, [(k.iri, k.view) for k in kept], summary_new, metrics_new)
+    drawn = read_page_key(out_dir / CACHE_DIR) == page_key and page.is_file() if cache else False
+    if not drawn:
+        remove_page_key(out_dir / CACHE_DIR)
         write_graph_html(out_dir, page, sizes={a.iri: a.pagerank or 0.0 for a in metrics.agencies})
-    clock.lap("graph.html")
+    clock.lap("graph.html" + (" (kept)" if drawn else ""))
     if cache:
-        write_measures(out_dir / CACHE_DIR, measures_key, metrics)
+        if not reused:
+            write_measures(out_dir / CACHE_DIR, measures_key, metrics)
+        write_page_key(out_dir / CACHE_DIR, page_key)
         write_graph_lines(out_dir / CACHE_DIR, "corpus", summary_new)
         write_graph_lines(out_dir / CACHE_DIR, "metrics", metrics_new)
         write_manifest(out_dir / CACHE_DIR, {"base": base, "graphs": graphs, "tool": tool_key()})
@@ -465,12 +477,17 @@ def _update(store, iri: str, old: list[str] | None, new: list[str], text) -> Non
         store.patch(iri, old, new)
 
 
-def network_measures(store) -> NetworkMetrics:  # noqa: ANN001 - pyoxigraph.Store
-    """The collaboration measures of the store's agencies (they become ``centrality.csv`` and the
-    named graph ``{base}graph/metrics``)."""
-    from kg.analysis import network_metrics
-
-    return network_metrics(store)
+def _digest(*parts: object) -> str:
+    """A sha256 of the parts' reprs; a long list or tuple is taken in slices, never as one string."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, (list, tuple)):
+            for k in range(0, len(part), 10_000):
+                digest.update(repr(part[k : k + 10_000]).encode("utf-8"))
+        else:
+            digest.update(repr(part).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _metrics_lines(metrics: NetworkMetrics, base: str) -> list[str]:

@@ -30,6 +30,7 @@ __all__ = [
     "UnknownScopeError",
     "open_graph",
     "read_responsibilities",
+    "read_places",
     "load_sparql",
     "scope_tasks",
     "place_matches",
@@ -196,8 +197,8 @@ def read_responsibilities(source: Any) -> Responsibilities:
         GraphNotBuiltError: ``source`` is a folder without a store.
     """
     store = open_graph(source)
-    places = _read_places(_rows(store, "places"))
-    agents = _read_agents(_rows(store, "agents"))
+    places = read_places(store)
+    agents = _read_agents(_rows(store, "agents"), _rows(store, "summary_names"))
     documents = {
         r["document"]: DocumentInfo(
             r["document"], r.get("title"), r.get("issued"), r.get("file"), r.get("publisher"), r.get("place")
@@ -207,6 +208,15 @@ def read_responsibilities(source: Any) -> Responsibilities:
     return Responsibilities(
         _read_tasks(store), MappingProxyType(agents), MappingProxyType(places), MappingProxyType(documents)
     )
+
+
+def read_places(source: Any) -> Mapping[str, Place]:
+    """Every place of a built graph by IRI, with its full name (宁波市北仑区) and its labels.
+
+    Args:
+        source: as for :func:`read_responsibilities`.
+    """
+    return MappingProxyType(_read_places(_rows(open_graph(source), "places")))
 
 
 def _read_places(rows: list[dict[str, str]]) -> dict[str, Place]:
@@ -244,12 +254,15 @@ def _full_name(code: str | None, label: str) -> str:
         return label
 
 
-def _read_agents(rows: list[dict[str, str]]) -> dict[str, Agent]:
+def _read_agents(rows: list[dict[str, str]], names: Iterable[Mapping[str, str]] = ()) -> dict[str, Agent]:
+    """The agents of the rows; an agent the corpus summary (:mod:`kg.summary`) names is called
+    by that name (its most common one over the documents), others by their first label."""
     kinds: dict[str, str] = {}
     pref: dict[str, Counter[str]] = {}
     alt: dict[str, set[str]] = {}
     place: dict[str, str] = {}
     rank = {kind: n for n, kind in enumerate(AGENT_KINDS)}
+    summary = {r["agent"]: r["label"] for r in names}
     for r in rows:
         iri = r["agent"]
         # one IRI typed differently in two documents: the more specific kind wins, by AGENT_KINDS order
@@ -265,9 +278,10 @@ def _read_agents(rows: list[dict[str, str]]) -> dict[str, Agent]:
             place[iri] = min(r["place"], place.get(iri, r["place"]))
     agents = {}
     for iri in sorted(kinds):
-        # the same agency named in several documents: its most frequent label, ties by code point
+        # the summary's name (most common over the documents); without a summary, the label read
+        # most often, ties by code point
         ranked = sorted(pref[iri].items(), key=lambda kv: (-kv[1], kv[0]))
-        label = ranked[0][0] if ranked else min(alt[iri], default=iri)
+        label = summary.get(iri) or (ranked[0][0] if ranked else min(alt[iri], default=iri))
         others = sorted((set(pref[iri]) | alt[iri]) - {label})
         agents[iri] = Agent(iri, label, tuple(others), kinds[iri], place.get(iri))
     return agents

@@ -13,7 +13,9 @@ as ``skos:altLabel``, its jurisdiction (``dcterms:spatial``), and, for units nam
 ``kg:tasksLed`` and ``kg:tasksSupported`` (as :mod:`kg.analysis` counts them).
 
 Lead/support pairs are not written: at a thousand documents they are ten times as many as the
-units, and their counts are the edge weights ``kg network`` exports.
+units, and their counts are the edge weights ``kg network`` exports. The build keeps each task's
+units in memory (:attr:`Summary.tasks`) and computes the network measures from them
+(:func:`kg.analysis.summary_metrics`) instead of reading every task back from the store.
 
 A rebuild after one document changed re-reads only that document's facts; the merge is a pass
 over small dictionaries, and the store is patched with the lines that changed.
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 
 from kg.namespaces import DCTERMS, KG, RDF, SKOS
 
-__all__ = ["KIND_CLASSES", "UnitFacts", "Unit", "Summary", "SummaryBuilder", "merge_facts", "summary_lines"]
+__all__ = ["KIND_CLASSES", "UnitFacts", "Unit", "Roles", "Summary", "SummaryBuilder", "merge_facts", "summary_lines"]
 
 #: Unit kinds, the more specific first (a unit typed two ways in two documents takes the first).
 KIND_CLASSES = {
@@ -88,11 +90,20 @@ class Unit:
     supported: int
 
 
+#: One task's units: its lead IRIs and its support IRIs, each in the order written.
+Roles = tuple[tuple[str, ...], tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class Summary:
-    """Every unit the documents name, by IRI."""
+    """Every unit the documents name, by IRI, and the units of every task (sorted).
+
+    The tasks' roles are what the network measures (:mod:`kg.analysis`) are computed from; they
+    are not written to the summary graph.
+    """
 
     units: tuple[Unit, ...]
+    tasks: tuple[Roles, ...] = ()
 
 
 class SummaryBuilder:
@@ -105,6 +116,8 @@ class SummaryBuilder:
         self.places: dict[str, str] = {}
         self.led: Counter[str] = Counter()
         self.supported: Counter[str] = Counter()
+        self.tasks: list[Roles] = []
+        self._iris: dict[str, str] = {}  # one string per IRI, however many tasks name it
 
     def add(self, facts: UnitFacts) -> None:
         """Count one document's units and tasks."""
@@ -114,9 +127,12 @@ class SummaryBuilder:
             self.others.setdefault(iri, set()).update(alts)
             if place:
                 self.places[iri] = min(self.places.get(iri, place), place)
+        iris = self._iris
         for leads, supports in facts.tasks:
             self.led.update(set(leads))
             self.supported.update(set(supports) - set(leads))
+            roles = tuple(tuple(iris.setdefault(iri, iri) for iri in units) for units in (leads, supports))
+            self.tasks.append(roles)  # type: ignore[arg-type]
 
     def summary(self) -> Summary:
         units = []
@@ -125,7 +141,7 @@ class SummaryBuilder:
             alts = tuple(sorted((self.others[iri] | set(self.names[iri])) - {name}))
             place = self.places.get(iri, "")
             units.append(Unit(iri, self.kinds[iri], name, alts, place, self.led[iri], self.supported[iri]))
-        return Summary(tuple(units))
+        return Summary(tuple(units), tuple(sorted(self.tasks)))
 
 
 def merge_facts(documents: Iterable[UnitFacts]) -> Summary:

@@ -578,3 +578,14 @@ def test_cli_network_writes_files(graph_dir, tmp_path):
 def test_network_metrics_reads_a_graph_folder(graph_dir):
     metrics = network_metrics(graph_dir, jurisdiction="东区", collective=True)
     assert {a.label for a in metrics.agencies} == {"区甲局", "区乙局", "区丙局", "区丁指挥部", "各街道"}
+
+
+def test_the_networks_do_not_depend_on_the_order_of_the_tasks(resp) -> None:
+    forward = analysis.unit_networks(resp, resp.tasks)
+    backward = analysis.unit_networks(resp, tuple(reversed(resp.tasks)))
+    units = analysis.unit_networks(resp, [analysis.TaskUnits(t.leads, t.supports) for t in resp.tasks])
+    for other in (backward, units):
+        assert list(other.coassignment.edges(data=True)) == list(forward.coassignment.edges(data=True))
+        assert list(other.lead_support.edges(data=True)) == list(forward.lead_support.edges(data=True))
+        assert compute_metrics(other) == compute_metrics(forward)
+    assert forward.bipartite is None and build_networks(resp).bipartite is not None

@@ -121,3 +121,17 @@ def test_cli_build_jobs(corpus: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["build", str(corpus), "--out", str(tmp_path / "out"), "--jobs", "-1"])
     assert result.exit_code == 2
     assert "Invalid value for '--jobs'" in result.stderr
+
+
+def test_the_build_measures_are_what_kg_centrality_reads_from_the_store(corpus: Path, tmp_path: Path) -> None:
+    # the build computes them from its summary of the documents, kg centrality from the store
+    from kg.analysis import write_centrality
+
+    generated = tmp_path / "generated"
+    load_generator().generate_corpus(40, generated, seed=11)
+    for root in (corpus, generated):
+        out = tmp_path / f"out-{root.name}"
+        build([root], out, cache=False)
+        built = (out / "centrality.csv").read_bytes()
+        assert built.count(b"\n") > 5
+        assert write_centrality(out, tmp_path / f"{root.name}.csv").read_bytes() == built
