@@ -36,6 +36,9 @@ __all__ = [
     "changed_graphs",
     "read_measures",
     "write_measures",
+    "read_page_key",
+    "write_page_key",
+    "remove_page_key",
     "read_graph_lines",
     "write_graph_lines",
 ]
@@ -62,6 +65,7 @@ class DocumentOutput:
     metadata: tuple[str, ...] = ()  # default-graph triples, sorted N-Triples lines
     graph: GraphText | None = None  # the named graph, serialised
     units: dict | None = None  # kg.summary.UnitFacts as JSON: the units and task roles it names
+    view: str = ""  # kg.graph_slice.view_digest of the named graph: what graph.html can read of it
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +148,7 @@ class DocumentCache:
             path=head["path"], name=head["name"], problem=_problem(head["problem"]), iri=head["iri"],
             record=texts["record"], assignments=head["assignments"], entities=head["entities"],
             problems=tuple(_problem(p) for p in head["problems"]), metadata=tuple(head["metadata"]),
-            graph=graph, units=head.get("units"),
+            graph=graph, units=head.get("units"), view=head.get("view", ""),
         )  # fmt: skip
 
     def graph_bytes(self, key: str, formats: Iterable[str] = ()) -> GraphBytes | None:
@@ -168,7 +172,7 @@ class DocumentCache:
             "path": output.path, "name": output.name, "problem": _problem_data(output.problem),
             "iri": output.iri, "triples": graph.triples, "assignments": output.assignments,
             "entities": output.entities, "problems": [_problem_data(p) for p in output.problems],
-            "metadata": list(output.metadata), "units": output.units, "sizes": [len(s) for s in sections],
+            "metadata": list(output.metadata), "units": output.units, "view": output.view, "sizes": [len(s) for s in sections],
             "formats": sorted(formats),
         }  # fmt: skip
         path = self.path(key)
@@ -263,6 +267,7 @@ def changed_graphs(manifest: dict | None, graphs: dict[str, str], base: str) -> 
 
 
 MEASURES = "measures.json"
+PAGE_KEY = "page.key"
 
 
 def read_measures(cache_dir: Path, key: str):  # noqa: ANN201 - kg.analysis.NetworkMetrics | None
@@ -289,6 +294,26 @@ def write_measures(cache_dir: Path, key: str, metrics) -> None:  # noqa: ANN001 
     from kg.export import write_json
 
     write_json(Path(cache_dir) / MEASURES, {"key": key, "metrics": asdict(metrics)})
+
+
+def read_page_key(cache_dir: Path) -> str | None:
+    """The digest of what the last build drew into graph.html (None: not known)."""
+    try:
+        return (Path(cache_dir) / PAGE_KEY).read_text(encoding="utf-8").strip() or None
+    except (OSError, ValueError):
+        return None
+
+
+def write_page_key(cache_dir: Path, key: str) -> None:
+    """Record what graph.html was drawn from (after the page is written)."""
+    from kg.export import write_atomic
+
+    write_atomic(Path(cache_dir) / PAGE_KEY, key + "\n")
+
+
+def remove_page_key(cache_dir: Path) -> None:
+    """Forget what graph.html was drawn from (before the page is rewritten)."""
+    (Path(cache_dir) / PAGE_KEY).unlink(missing_ok=True)
 
 
 def read_graph_lines(cache_dir: Path, name: str) -> list[str] | None:

@@ -31,9 +31,9 @@ from kg.graph_view import (
     choose_nodes,
     reduce_nodes,
 )
-from kg.namespaces import KG
+from kg.namespaces import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS
 
-__all__ = ["CARD_TASKS", "load_outline", "load_view", "load_graph"]
+__all__ = ["CARD_TASKS", "VIEW_PREDICATES", "VIEW_CLASSES", "view_digest", "load_outline", "load_view", "load_graph"]
 
 #: Tasks read for the card of a drawn unit that is not drawn with all its tasks (the hover card
 #: shows 3, the panel all that were read, and the counts of all).
@@ -41,6 +41,39 @@ CARD_TASKS = 10
 _ROLES = {str(KG.leadUnit): "lead", str(KG.supportUnit): "support", str(KG.involves): "involves"}
 _POSITION_ROLES = {str(KG.LeadRole): "lead", str(KG.SupportRole): "support"}
 _CLASS_RANK = {iri: rank for rank, iri in enumerate(CLASSES)}
+
+
+#: Every property the page's queries (kg/sparql/viz_*.rq) read, and every class they look for
+#: (tests/test_graph_view_slice.py checks the queries name no other).
+VIEW_PREDICATES = frozenset(
+    str(term)
+    for term in (
+        RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.notation, DCTERMS.spatial,
+        DCTERMS.title, DCTERMS.issued, SCHEMA.containedInPlace, KG.leadUnit, KG.supportUnit,
+        KG.involves, KG.quote, KG.sourceDocument, KG.sourceFile, KG.position,
+        PROV.qualifiedAssociation, PROV.agent, PROV.hadRole,
+    )
+)  # fmt: skip
+VIEW_CLASSES = frozenset({*CLASSES, str(KG.Task), str(KG.Document)})
+
+
+def view_digest(lines: Iterable[str]) -> str:
+    """A digest of what the page can read of a graph given as N-Triples lines: the statements,
+    in :data:`VIEW_PREDICATES`, about the things it draws (typed in :data:`VIEW_CLASSES`) and
+    about the tasks' lead/support associations. Two graphs with the same digest draw the same
+    page; text mentions, spans and figures do not count.
+    """
+    import hashlib
+
+    rows = [line.split(" ", 2) for line in lines]
+    a, qualified = f"<{RDF.type}>", f"<{PROV.qualifiedAssociation}>"
+    drawn = {s for s, p, o in rows if p == a and o[1:-3] in VIEW_CLASSES}  # o is "<IRI> ."
+    drawn |= {o[:-2] for s, p, o in rows if p == qualified}
+    digest = hashlib.sha256()
+    for s, p, o in sorted(rows):
+        if s in drawn and p[1:-1] in VIEW_PREDICATES and (p != a or o[1:-3] in VIEW_CLASSES):
+            digest.update(f"{s} {p} {o}\n".encode())
+    return digest.hexdigest()
 
 
 @cache

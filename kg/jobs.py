@@ -107,6 +107,7 @@ def build_document(job: DocumentJob, base: str, formats: tuple[str, ...]) -> Doc
     from kg.cache import DocumentOutput
     from kg.export import dumps_record, extraction_record
     from kg.rdf import document_graph
+    from kg.graph_slice import view_digest
     from kg.serialize import graph_text
 
     read = read_normalized(job.path)
@@ -129,6 +130,7 @@ def build_document(job: DocumentJob, base: str, formats: tuple[str, ...]) -> Doc
         metadata=part.metadata_lines,
         graph=graph_text(part.lines, str(part.iri), formats=formats),
         units=part.units.to_json(),
+        view=view_digest(part.lines),
     )
 
 

@@ -69,10 +69,36 @@ def test_changing_one_document_redoes_only_it_and_replaces_only_its_graph(
     seen: list[str] = []
     report = build([corpus], out, on_result=lambda r: seen.append(r.name))
     assert (report.cached, report.store) == (4, "updated 1")
-    assert "network measures" in dict(report.timings)  # recomputed: the graphs changed
+    assert "network measures" in dict(report.timings)  # recomputed: a new task, new pairs of units
+    assert "graph.html" in dict(report.timings)  # redrawn: a new task to draw
     assert seen == sorted(p.name for p in corpus.glob("*.txt"))
     assert_same_as_fresh(corpus, out, tmp_path)
     assert b"15" in (out / "extractions" / f"{changed.stem}.json").read_bytes()
+
+
+def test_an_edit_no_task_shows_keeps_the_measures_and_the_page(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([corpus], out)
+    changed = sorted(corpus.glob("*.txt"))[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n全年工作总体平稳有序。\n", encoding="utf-8")
+    report = build([corpus], out)
+    assert (report.cached, report.store) == (4, "updated 1")
+    timings = dict(report.timings)
+    assert "network measures (kept)" in timings and "graph.html (kept)" in timings
+    assert_same_as_fresh(corpus, out, tmp_path)  # what was kept is what a fresh build draws
+
+
+def test_an_edit_of_a_task_text_redraws_the_page_and_keeps_the_measures(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([corpus], out)
+    changed = next(corpus.glob("003_*.txt"))  # a task table, one cell per line
+    text = changed.read_text(encoding="utf-8")
+    assert "\n推广中小学食堂自助餐" in text
+    changed.write_text(text.replace("\n推广中小学食堂自助餐", "\n全面推广中小学食堂自助餐", 1), encoding="utf-8")
+    report = build([corpus], out)
+    timings = dict(report.timings)
+    assert "network measures (kept)" in timings and "graph.html" in timings  # same units, new wording
+    assert_same_as_fresh(corpus, out, tmp_path)
 
 
 def test_removing_and_adding_documents(corpus: Path, tmp_path: Path) -> None:

@@ -123,3 +123,31 @@ def test_focus_reads_the_links(store, monkeypatch: pytest.MonkeyPatch) -> None: 
     )
     load_view(store, focus="区财政局", depth=1)
     assert queries.count("viz_links") == 1
+
+
+def test_view_digest_covers_every_term_the_page_queries_read() -> None:
+    """A kept graph.html is only right if the digest sees every property and class the page reads."""
+    import re
+    from importlib import resources
+
+    from kg.namespaces import PREFIXES
+
+    terms: set[str] = set()
+    for rq in sorted(resources.files("kg").joinpath("sparql").iterdir(), key=lambda p: p.name):
+        if rq.name.startswith("viz_"):
+            body = "\n".join(line for line in rq.read_text(encoding="utf-8").splitlines() if not line.startswith(("#", "PREFIX")))
+            terms |= {PREFIXES[prefix] + local for prefix, local in re.findall(r"\b([a-z]+):([A-Za-z]+)\b", body)}
+    assert terms, "no viz_*.rq read"
+    assert terms <= graph_slice.VIEW_PREDICATES | graph_slice.VIEW_CLASSES
+
+
+def test_view_digest_ignores_mentions_and_sees_tasks_and_names() -> None:
+    a = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    kg = "https://w3id.org/kg-gov/ontology#"
+    task = [f"<{ID}task/d/1> {a} <{kg}Task> .", f'<{ID}task/d/1> <http://www.w3.org/2000/01/rdf-schema#label> "修路"@zh .']
+    mention = [f"<{ID}doc/d#m1-3> {a} <{kg}Mention> .", f"<{ID}doc/d#m1-3> <{kg}sourceDocument> <{ID}doc/d> ."]
+    base = graph_slice.view_digest(task)
+    assert graph_slice.view_digest(task + mention) == base
+    assert graph_slice.view_digest(list(reversed(task))) == base
+    renamed = [task[0], f'<{ID}task/d/1> <http://www.w3.org/2000/01/rdf-schema#label> "修桥"@zh .']
+    assert graph_slice.view_digest(renamed) != base
