@@ -8,8 +8,9 @@ For each size: a corpus from bench/generate_corpus.py (seed 1), then, each in it
   the stages' seconds, peak memory (ru_maxrss of the build process, and the largest sum of the
   resident memory of the build's process tree, its extraction workers included, sampled every
   0.2 s), triples;
-* a rebuild with nothing changed, and a rebuild after one document changed (its last line is
-  rewritten): time, and its share of the full build;
+* a rebuild with nothing changed, a rebuild after one document changed (a sentence appended that
+  names no unit: the measures and graph.html are kept), and one after a task with a lead and a
+  support unit was added to another (both are recomputed): time, and its share of the full build;
 * every ``queries/*.rq`` without parameters on the persisted store (``kg.query.execute``, rows
   read), each in its own process: median of ``--repeat`` runs after one warm-up, or the warm-up
   alone when it took over 5 s; stopped after 60 s;
@@ -225,6 +226,17 @@ def touch_one(corpus: Path) -> Path:
     return path
 
 
+def add_task(corpus: Path) -> Path:
+    """Add a task with a lead and a support unit to another document: the network changes, so the
+    measures and graph.html are recomputed (the new sentence of touch_one changes neither)."""
+    paths = sorted(corpus.glob("*.txt"))
+    path = paths[len(paths) // 3]
+    data = path.read_bytes()
+    row = f"\n新建社区食堂{int(time.time()) % 97 + 2}个。(牵头单位:区民政局;配合单位:区财政局)\n"
+    path.write_bytes(data + row.encode("gbk" if _is_gbk(data) else "utf-8"))
+    return path
+
+
 def _is_gbk(data: bytes) -> bool:
     try:
         data.decode("utf-8")
@@ -265,6 +277,12 @@ def bench_size(
     result["rebuild_one_changed"] = one | {
         "wall_seconds": round(seconds_one, 1), "share_of_full": round(seconds_one / seconds, 3),
     }  # fmt: skip
+    touched = add_task(corpus)
+    print(f"[{size}] rebuild after adding a task to {touched.name} ...", file=sys.stderr, flush=True)
+    task, seconds_task, _, _ = run_child("--child-build", str(corpus), str(out), str(jobs), formats, skip)
+    result["rebuild_task_added"] = task | {
+        "wall_seconds": round(seconds_task, 1), "share_of_full": round(seconds_task / seconds, 3),
+    }  # fmt: skip
     print(f"[{size}] queries ...", file=sys.stderr, flush=True)
     result["queries"] = run_child("--child-queries", str(out), str(repeat))[0]
     print(f"[{size}] centrality ...", file=sys.stderr, flush=True)
@@ -285,6 +303,10 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def _stages(run: dict) -> str:
+    return ", ".join(f"{name} {seconds:g}" for name, seconds in run["stages"].items())
+
+
 def table(results: list[dict]) -> str:
     """The figures as a Markdown table, one column per size."""
     sizes = [r["size"] for r in results]
@@ -302,6 +324,10 @@ def table(results: list[dict]) -> str:
         ("rebuild, one changed, s", [f"{r['rebuild_one_changed']['wall_seconds']}" for r in results]),
         ("  share of full build", [f"{r['rebuild_one_changed']['share_of_full']:.1%}" for r in results]),
         ("  store", [r["rebuild_one_changed"]["store"] for r in results]),
+        ("  stages (kept: reused)", [_stages(r["rebuild_one_changed"]) for r in results]),
+        ("rebuild, a task added, s", [f"{r['rebuild_task_added']['wall_seconds']}" for r in results]),
+        ("  share of full build", [f"{r['rebuild_task_added']['share_of_full']:.1%}" for r in results]),
+        ("  stages", [_stages(r["rebuild_task_added"]) for r in results]),
         ("centrality (network_metrics), s", [f"{r['centrality']['seconds']}" for r in results]),
         (
             "  agencies / tasks",
