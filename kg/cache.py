@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +39,8 @@ __all__ = [
     "read_page_key",
     "write_page_key",
     "remove_page_key",
+    "read_page_tasks",
+    "write_page_tasks",
     "read_graph_lines",
     "write_graph_lines",
 ]
@@ -268,6 +270,7 @@ def changed_graphs(manifest: dict | None, graphs: dict[str, str], base: str) -> 
 
 MEASURES = "measures.json"
 PAGE_KEY = "page.key"
+PAGE_TASKS = "page-tasks.json"
 
 
 def read_measures(cache_dir: Path, key: str):  # noqa: ANN201 - kg.analysis.NetworkMetrics | None
@@ -314,6 +317,44 @@ def write_page_key(cache_dir: Path, key: str) -> None:
 def remove_page_key(cache_dir: Path) -> None:
     """Forget what graph.html was drawn from (before the page is rewritten)."""
     (Path(cache_dir) / PAGE_KEY).unlink(missing_ok=True)
+
+
+def read_page_tasks(cache_dir: Path, views: Mapping[str, str]):  # noqa: ANN201 - dict[str, TaskDetails]
+    """The drawn tasks' details the last page read, for the tasks whose documents' view digests
+    (``views``: document IRI -> :func:`kg.graph_slice.view_digest`) did not change."""
+    from kg.graph_view import VizEdge, VizTask
+
+    try:
+        data = json.loads((Path(cache_dir) / PAGE_TASKS).read_text(encoding="utf-8"))
+        if data["tool"] != tool_key():  # another version may read a task differently
+            return {}
+        return {
+            task: (tuple(VizTask(*t) for t in entry["texts"]), frozenset(VizEdge(*e) for e in entry["links"]))
+            for task, entry in data["tasks"].items()
+            if all(views.get(doc) == digest for doc, digest in entry["docs"].items())
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def write_page_tasks(cache_dir: Path, details: Mapping, views: Mapping[str, str]) -> None:
+    """Keep the drawn tasks' details (``kg.graph_slice.TaskReader.read``) with the view digests of
+    the documents they were read from; a task whose documents are unknown is not kept."""
+    from dataclasses import astuple
+
+    from kg.export import write_atomic
+
+    kept = {}
+    for task, (texts, links) in sorted(details.items()):
+        docs = {t.document for t in texts} | {e.document for e in links}
+        if docs and all(doc in views for doc in docs):
+            kept[task] = {
+                "docs": {doc: views[doc] for doc in sorted(docs)},
+                "texts": [astuple(t) for t in texts],
+                "links": sorted(astuple(e) for e in links),
+            }
+    record = {"tool": tool_key(), "tasks": kept}
+    write_atomic(Path(cache_dir) / PAGE_TASKS, json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def read_graph_lines(cache_dir: Path, name: str) -> list[str] | None:

@@ -33,7 +33,17 @@ from kg.graph_view import (
 )
 from kg.namespaces import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS
 
-__all__ = ["CARD_TASKS", "VIEW_PREDICATES", "VIEW_CLASSES", "view_digest", "load_outline", "load_view", "load_graph"]
+__all__ = [
+    "CARD_TASKS",
+    "VIEW_PREDICATES",
+    "VIEW_CLASSES",
+    "view_digest",
+    "TaskDetails",
+    "TaskReader",
+    "load_outline",
+    "load_view",
+    "load_graph",
+]
 
 #: Tasks read for the card of a drawn unit that is not drawn with all its tasks (the hover card
 #: shows 3, the panel all that were read, and the counts of all).
@@ -88,6 +98,30 @@ def _values(store: Any, name: str, **bound: str) -> Iterator[tuple[str | None, .
     substitutions = {pyoxigraph.Variable(k): pyoxigraph.NamedNode(v) for k, v in bound.items()}
     for row in store.query(_text(name), substitutions=substitutions or None):
         yield tuple(None if term is None else term.value for term in row)
+
+
+#: What the page reads of one task: its text (none when the store lacks it) and its links.
+TaskDetails = tuple[tuple[VizTask, ...], frozenset[VizEdge]]
+
+
+class TaskReader:
+    """Reads the drawn tasks' texts and links, taking those a rebuild kept (``known``) as they are.
+
+    A task's details come from its document's graph alone, so a build keeps them for the tasks of
+    the documents whose :func:`view_digest` did not change. ``read`` holds every task's details
+    this page used, for the next build.
+    """
+
+    def __init__(self, known: Mapping[str, TaskDetails] | None = None) -> None:
+        self.known = dict(known or {})
+        self.read: dict[str, TaskDetails] = {}
+
+    def details(self, store: Any, task: str) -> TaskDetails:
+        found = self.known.get(task)
+        if found is None:
+            found = (tuple(_read_task(store, task)), frozenset(_read_task_links(store, task)))
+        self.read[task] = found
+        return found
 
 
 def load_outline(store: Any) -> Outline:
@@ -174,6 +208,7 @@ def load_view(
     max_nodes: int = MAX_NODES,
     sizes: Mapping[str, float] | None = None,
     card_tasks: int = CARD_TASKS,
+    tasks: TaskReader | None = None,
 ) -> VizView:
     """The view to draw, read from the store: chosen and reduced on the outline, then the texts it shows.
 
@@ -182,6 +217,7 @@ def load_view(
         focus, depth, jurisdiction, types: see ``kg.graph_view.select_view``.
         max_nodes, sizes: see ``kg.graph_view.reduce_view``.
         card_tasks: tasks read for the card of a unit whose tasks are not all drawn.
+        tasks: reads the tasks' details (default: all from the store).
 
     Returns:
         A view whose graph holds the drawn nodes, the tasks their cards list and the units of
@@ -193,7 +229,7 @@ def load_view(
     outline = load_outline(store)
     ids, notes = choose_nodes(outline, focus=focus, depth=depth, jurisdiction=jurisdiction, types=types)
     kept, note = reduce_nodes(outline, ids, max_nodes=max_nodes, sizes=sizes)
-    graph = _read_slice(store, outline, kept, card_tasks=card_tasks)
+    graph = _read_slice(store, outline, kept, card_tasks=card_tasks, reader=tasks or TaskReader())
     return VizView(
         graph,
         frozenset(outline.ids[k] for k in kept),
@@ -206,10 +242,10 @@ def load_view(
 def load_graph(store: Any) -> VizGraph:
     """Every task, link, unit, feature, document and place of the store (for small graphs and tests)."""
     outline = load_outline(store)
-    return _read_slice(store, outline, set(range(len(outline.ids))), card_tasks=0)
+    return _read_slice(store, outline, set(range(len(outline.ids))), card_tasks=0, reader=TaskReader())
 
 
-def _read_slice(store: Any, outline: Outline, kept: set[int], *, card_tasks: int) -> VizGraph:
+def _read_slice(store: Any, outline: Outline, kept: set[int], *, card_tasks: int, reader: TaskReader) -> VizGraph:
     """The kept nodes with their texts, the tasks the kept units' cards list, and those tasks' units."""
     drawn_tasks = {outline.ids[k] for k in kept if outline.types[k] == "task"}
     included = set(drawn_tasks)
@@ -223,10 +259,12 @@ def _read_slice(store: Any, outline: Outline, kept: set[int], *, card_tasks: int
                 if len(first) >= card_tasks:
                     break  # the rows come unordered: stop reading a large unit early
             included.update(first)
-    tasks, edges = [], set()
+    tasks: list[VizTask] = []
+    edges: set[VizEdge] = set()
     for task in sorted(included):
-        tasks.extend(_read_task(store, task))
-        edges.update(_read_task_links(store, task))
+        texts, links = reader.details(store, task)
+        tasks.extend(texts)
+        edges.update(links)
     index = {iri: k for k, iri in enumerate(outline.ids)}
     shown = sorted({outline.ids[k] for k in kept} | included | {e.other for e in edges})
     labels = {t.id: t.label for t in tasks}

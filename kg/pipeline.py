@@ -373,6 +373,7 @@ def _build_graph(
         read_manifest,
         read_measures,
         read_page_key,
+        read_page_tasks,
         remove_manifest,
         remove_page_key,
         tool_key,
@@ -380,9 +381,11 @@ def _build_graph(
         write_manifest,
         write_measures,
         write_page_key,
+        write_page_tasks,
     )
     from kg.export import write_atomic, write_json
     from kg.network_export import metrics_csv
+    from kg.graph_slice import TaskReader
     from kg.render import write_graph_html
     from kg.responsibilities import read_places
     from kg.serialize import GraphFilesWriter, graph_text
@@ -441,13 +444,18 @@ def _build_graph(
     page = out_dir / GRAPH_HTML
     page_key = _digest(measures_key, default.nquads, [(k.iri, k.view) for k in kept], summary_new, metrics_new)
     drawn = read_page_key(out_dir / CACHE_DIR) == page_key and page.is_file() if cache else False
-    if not drawn:
+    views = {k.iri: k.view for k in kept}
+    reader = None
+    if not drawn:  # the tasks of the documents whose view did not change are not read again
         remove_page_key(out_dir / CACHE_DIR)
-        write_graph_html(out_dir, page, sizes={a.iri: a.pagerank or 0.0 for a in metrics.agencies})
+        reader = TaskReader(read_page_tasks(out_dir / CACHE_DIR, views) if cache else None)
+        write_graph_html(out_dir, page, sizes={a.iri: a.pagerank or 0.0 for a in metrics.agencies}, tasks=reader)
     clock.lap("graph.html" + (" (kept)" if drawn else ""))
     if cache:
         if not reused:
             write_measures(out_dir / CACHE_DIR, measures_key, metrics)
+        if reader is not None:
+            write_page_tasks(out_dir / CACHE_DIR, reader.read, views)
         write_page_key(out_dir / CACHE_DIR, page_key)
         write_graph_lines(out_dir / CACHE_DIR, "corpus", summary_new)
         write_graph_lines(out_dir / CACHE_DIR, "metrics", metrics_new)

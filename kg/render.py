@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.graph_view import (
     MAX_NODES,
@@ -28,6 +28,9 @@ from kg.graph_view import (
     VizView,
     node_sizes,
 )
+
+if TYPE_CHECKING:
+    from kg.graph_slice import TaskReader
 
 __all__ = ["FONT_STACK", "NODE_TYPES", "ROLES", "NodeStyle", "VizReport", "render_html", "write_graph_html"]
 
@@ -322,6 +325,7 @@ def write_graph_html(
     sizes: Mapping[str, float] | None = None,
     max_nodes: int | None = None,
     title: str = "政府文件责任关系图",
+    tasks: TaskReader | None = None,
 ) -> VizReport:
     """Write the graph page for the store under ``graph_dir`` (default: ``graph_dir/graph.html``).
 
@@ -337,6 +341,7 @@ def write_graph_html(
             keeps; nodes it lacks get the smallest size. Default: degree.
         max_nodes: reduce above this many nodes (default ``MAX_NODES``).
         title: the page heading.
+        tasks: reads the drawn tasks' texts and links (a build passes the ones it kept).
 
     Raises:
         GraphNotBuiltError: no store under ``graph_dir``.
@@ -355,6 +360,7 @@ def write_graph_html(
         types=types,
         max_nodes=MAX_NODES if max_nodes is None else max_nodes,
         sizes=sizes,
+        tasks=tasks,
     )
     target = Path(out_path) if out_path is not None else Path(graph_dir) / "graph.html"
     html = render_html(view, sizes=sizes, title=title)

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg.cache
+from kg import graph_slice
 from kg.cache import CACHE_DIR, DocumentCache, file_digest, read_manifest, tool_key
 from kg.cli import cli
 from kg.pipeline import build
@@ -88,14 +89,21 @@ def test_an_edit_no_task_shows_keeps_the_measures_and_the_page(corpus: Path, tmp
     assert_same_as_fresh(corpus, out, tmp_path)  # what was kept is what a fresh build draws
 
 
-def test_an_edit_of_a_task_text_redraws_the_page_and_keeps_the_measures(corpus: Path, tmp_path: Path) -> None:
+def test_an_edit_of_a_task_text_redraws_the_page_and_keeps_the_measures(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reading = graph_slice._read_task
     out = tmp_path / "out"
     build([corpus], out)
     changed = next(corpus.glob("003_*.txt"))  # a task table, one cell per line
     text = changed.read_text(encoding="utf-8")
     assert "\n推广中小学食堂自助餐" in text
     changed.write_text(text.replace("\n推广中小学食堂自助餐", "\n全面推广中小学食堂自助餐", 1), encoding="utf-8")
+    read: list[str] = []
+    monkeypatch.setattr(graph_slice, "_read_task", lambda store, task: read.append(task) or reading(store, task))
     report = build([corpus], out)
+    # only the changed document's tasks are read again for the page; the others' texts are kept
+    assert read and all(f"/{changed.stem}/" in task for task in read)
     timings = dict(report.timings)
     assert "network measures (kept)" in timings and "graph.html" in timings  # same units, new wording
     assert_same_as_fresh(corpus, out, tmp_path)
