@@ -75,15 +75,13 @@ def view_digest(lines: Iterable[str]) -> str:
     """
     import hashlib
 
-    rows = [line.split(" ", 2) for line in lines]
     a, qualified = f"<{RDF.type}>", f"<{PROV.qualifiedAssociation}>"
+    read = {f"<{p}>" for p in VIEW_PREDICATES}
+    rows = [row for row in (line.split(" ", 2) for line in lines) if row[1] in read]
     drawn = {s for s, p, o in rows if p == a and o[1:-3] in VIEW_CLASSES}  # o is "<IRI> ."
     drawn |= {o[:-2] for s, p, o in rows if p == qualified}
-    digest = hashlib.sha256()
-    for s, p, o in sorted(rows):
-        if s in drawn and p[1:-1] in VIEW_PREDICATES and (p != a or o[1:-3] in VIEW_CLASSES):
-            digest.update(f"{s} {p} {o}\n".encode())
-    return digest.hexdigest()
+    kept = sorted(f"{s} {p} {o}" for s, p, o in rows if s in drawn and (p != a or o[1:-3] in VIEW_CLASSES))
+    return hashlib.sha256("\n".join(kept).encode("utf-8")).hexdigest()
 
 
 @cache
