@@ -52,6 +52,7 @@ class KG(DefinedNamespace):
     tasksLed: URIRef
     tasksSupported: URIRef
     CorpusSummary: URIRef
+    taskCount: URIRef
     leadShare: URIRef
     weightedOutDegree: URIRef
     weightedInDegree: URIRef

@@ -280,7 +280,7 @@ def document_graph(
     doc_iri = _n(doc_ref)
     stem = Path(extraction.doc).stem
     graph, metadata = Lines(), Lines()
-    units = UnitFacts()
+    units = UnitFacts(document=str(doc_ref))
     places = _Places(base, metadata)
     scope = places.jurisdiction(extraction.jurisdiction, extraction.jurisdiction_code, stem)
 

@@ -10,7 +10,8 @@ within itself, so that a query finds it with ``GRAPH ?m { ?m a kg:CorpusSummary 
 each unit once: its kind (``a kg:Agency`` / ``kg:TaskForce`` / ``kg:CollectiveUnit`` /
 ``kg:Place``), one ``skos:prefLabel`` (its most common name, ties by code point), its other names
 as ``skos:altLabel``, its jurisdiction (``dcterms:spatial``), and, for units named on tasks,
-``kg:tasksLed`` and ``kg:tasksSupported`` (as :mod:`kg.analysis` counts them).
+``kg:tasksLed`` and ``kg:tasksSupported`` (as :mod:`kg.analysis` counts them); and each
+document's number of tasks (``kg:taskCount``).
 
 Lead/support pairs are not written: at a thousand documents they are ten times as many as the
 units, and their counts are the edge weights ``kg network`` exports. The build keeps each task's
@@ -46,12 +47,13 @@ class UnitFacts:
     """What one document says about units: who they are, and who leads and supports each task.
 
     ``units`` maps a unit's IRI to ``[kind, preferred name, jurisdiction IRI or "", other names]``;
-    ``tasks`` holds one ``[lead IRIs, support IRIs]`` per task, in the order written. Plain lists
-    and strings, so that the build cache stores them as JSON.
+    ``tasks`` holds one ``[lead IRIs, support IRIs]`` per task, in the order written; ``document``
+    is the document's IRI. Plain lists and strings, so that the build cache stores them as JSON.
     """
 
     units: dict[str, list] = field(default_factory=dict)
     tasks: list[list[list[str]]] = field(default_factory=list)
+    document: str = ""
 
     def unit(self, iri: str, kind: str, name: str, place: str | None, names: Iterable[str] = ()) -> None:
         """Record a unit (again: its names are added, the more specific kind kept)."""
@@ -68,13 +70,13 @@ class UnitFacts:
         self.tasks.append([list(dict.fromkeys(leads)), list(dict.fromkeys(supports))])
 
     def to_json(self) -> dict:
-        return {"units": self.units, "tasks": self.tasks}
+        return {"units": self.units, "tasks": self.tasks, "document": self.document}
 
     @classmethod
     def from_json(cls, data: Mapping | None) -> UnitFacts:
         if not data:
             return cls()
-        return cls(dict(data.get("units", {})), list(data.get("tasks", [])))
+        return cls(dict(data.get("units", {})), list(data.get("tasks", [])), str(data.get("document", "")))
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class Summary:
 
     units: tuple[Unit, ...]
     tasks: tuple[Roles, ...] = ()
+    documents: tuple[tuple[str, int], ...] = ()  # each document's IRI and number of tasks
 
 
 class SummaryBuilder:
@@ -117,6 +120,7 @@ class SummaryBuilder:
         self.led: Counter[str] = Counter()
         self.supported: Counter[str] = Counter()
         self.tasks: list[Roles] = []
+        self.documents: dict[str, int] = {}
         self._iris: dict[str, str] = {}  # one string per IRI, however many tasks name it
 
     def add(self, facts: UnitFacts) -> None:
@@ -127,6 +131,8 @@ class SummaryBuilder:
             self.others.setdefault(iri, set()).update(alts)
             if place:
                 self.places[iri] = min(self.places.get(iri, place), place)
+        if facts.document:
+            self.documents[facts.document] = len(facts.tasks)
         iris = self._iris
         for leads, supports in facts.tasks:
             self.led.update(set(leads))
@@ -141,7 +147,7 @@ class SummaryBuilder:
             alts = tuple(sorted((self.others[iri] | set(self.names[iri])) - {name}))
             place = self.places.get(iri, "")
             units.append(Unit(iri, self.kinds[iri], name, alts, place, self.led[iri], self.supported[iri]))
-        return Summary(tuple(units), tuple(sorted(self.tasks)))
+        return Summary(tuple(units), tuple(sorted(self.tasks)), tuple(sorted(self.documents.items())))
 
 
 def merge_facts(documents: Iterable[UnitFacts]) -> Summary:
@@ -169,4 +175,5 @@ def summary_lines(summary: Summary, base: str) -> list[str]:
         if unit.led or unit.supported:
             lines.append(f"{s} <{KG.tasksLed}> {ntriples_literal(unit.led)} .")
             lines.append(f"{s} <{KG.tasksSupported}> {ntriples_literal(unit.supported)} .")
+    lines.extend(f"<{iri}> <{KG.taskCount}> {ntriples_literal(count)} ." for iri, count in summary.documents)
     return lines

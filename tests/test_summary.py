@@ -110,3 +110,13 @@ def test_document_graph_reports_the_units_of_each_task() -> None:
     assert [names[i] for i in lead2] == ["区交通运输局"] and support2 == lead1
     collective = [facts for facts in units.values() if facts[1] == "各街道"]
     assert collective[0][0] == "collective"
+
+
+def test_each_document_states_its_number_of_tasks() -> None:
+    one, two, three = _facts()
+    one.document, two.document, three.document = (f"{BASE}doc/{n}" for n in ("one", "two", "three"))
+    summary = merge_facts([one, two, three])
+    assert summary.documents == ((f"{BASE}doc/one", 2), (f"{BASE}doc/three", 0), (f"{BASE}doc/two", 2))
+    lines = summary_lines(summary, BASE)
+    assert f'<{BASE}doc/three> <{KG.taskCount}> "0"^^<http://www.w3.org/2001/XMLSchema#integer> .' in lines
+    assert UnitFacts.from_json(one.to_json()) == one
