@@ -372,21 +372,14 @@ def _build_graph(
         read_graph_lines,
         read_manifest,
         read_measures,
-        read_page_key,
-        read_page_tasks,
         remove_manifest,
-        remove_page_key,
         tool_key,
         write_graph_lines,
         write_manifest,
         write_measures,
-        write_page_key,
-        write_page_tasks,
     )
     from kg.export import write_atomic, write_json
     from kg.network_export import metrics_csv
-    from kg.graph_slice import TaskReader
-    from kg.render import write_graph_html
     from kg.responsibilities import read_places
     from kg.serialize import GraphFilesWriter, graph_text
     from kg.store import STORE_DIR, BuildStore
@@ -443,20 +436,11 @@ def _build_graph(
     clock.lap("metrics graph")
     page = out_dir / GRAPH_HTML
     page_key = _digest(measures_key, default.nquads, [(k.iri, k.view) for k in kept], summary_new, metrics_new)
-    drawn = read_page_key(out_dir / CACHE_DIR) == page_key and page.is_file() if cache else False
-    views = {k.iri: k.view for k in kept}
-    reader = None
-    if not drawn:  # the tasks of the documents whose view did not change are not read again
-        remove_page_key(out_dir / CACHE_DIR)
-        reader = TaskReader(read_page_tasks(out_dir / CACHE_DIR, views) if cache else None)
-        write_graph_html(out_dir, page, sizes={a.iri: a.pagerank or 0.0 for a in metrics.agencies}, tasks=reader)
-    clock.lap("graph.html" + (" (kept)" if drawn else ""))
+    drawn = _draw_page(out_dir, page, page_key, metrics, {k.iri: k.view for k in kept}, cache)
+    clock.lap("graph.html" + ("" if drawn else " (kept)"))
     if cache:
         if not reused:
             write_measures(out_dir / CACHE_DIR, measures_key, metrics)
-        if reader is not None:
-            write_page_tasks(out_dir / CACHE_DIR, reader.read, views)
-        write_page_key(out_dir / CACHE_DIR, page_key)
         write_graph_lines(out_dir / CACHE_DIR, "corpus", summary_new)
         write_graph_lines(out_dir / CACHE_DIR, "metrics", metrics_new)
         write_manifest(out_dir / CACHE_DIR, {"base": base, "graphs": graphs, "tool": tool_key()})
@@ -470,6 +454,37 @@ def _build_graph(
     )
     write_json(out_dir / BUILD_REPORT, _report_record(report, out_dir))
     return report
+
+
+def _draw_page(
+    out_dir: Path, page: Path, key: str, metrics: NetworkMetrics, views: dict[str, str], cache: bool
+) -> bool:
+    """Write graph.html unless the last build drew it from the same ``key``; True when drawn.
+
+    The drawn tasks of the documents whose view digest did not change are not read again from
+    the store but taken from the cache (``cache/page-tasks.json``), which keeps what this page read.
+    """
+    from kg.cache import (
+        CACHE_DIR,
+        read_page_key,
+        read_page_tasks,
+        remove_page_key,
+        write_page_key,
+        write_page_tasks,
+    )
+    from kg.graph_slice import TaskReader
+    from kg.render import write_graph_html
+
+    folder = out_dir / CACHE_DIR
+    if cache and read_page_key(folder) == key and page.is_file():
+        return False
+    remove_page_key(folder)  # until the new page is written
+    reader = TaskReader(read_page_tasks(folder, views) if cache else None)
+    write_graph_html(out_dir, page, sizes={a.iri: a.pagerank or 0.0 for a in metrics.agencies}, tasks=reader)
+    if cache:
+        write_page_tasks(folder, reader.read, views)
+        write_page_key(folder, key)
+    return True
 
 
 #: The corpus-wide named graphs a build writes after the documents' ({base}graph/NAME), in IRI order.
