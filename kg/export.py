@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
+from kg.jsontext import dumps_indented
 from kg.models import Comparison, Document, Extraction, Quantity  # Comparison, Quantity: issue 7
 
 __all__ = [
@@ -186,7 +187,9 @@ def dumps_record(record: dict[str, Any], *, indent: int | None = 2) -> str:
     >>> dumps_record({"b": "区", "a": 1}, indent=None)
     '{"a": 1, "b": "区"}'
     """
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, indent=indent)
+    if indent is None:
+        return json.dumps(record, ensure_ascii=False, sort_keys=True)
+    return dumps_indented(record, indent)  # json.dumps's text; its indented mode is pure Python
 
 
 def write_json(path: Path, value: Any) -> None:
