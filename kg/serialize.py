@@ -291,8 +291,14 @@ class GraphFilesWriter:
     def abort(self) -> None:
         """Close and remove the temporary files not yet renamed."""
         for fmt, tmp in self._temps.items():
-            self._blocks.streams.pop(fmt).close()
-            tmp.unlink(missing_ok=True)
+            stream = self._blocks.streams.pop(fmt, None)
+            try:
+                if stream is not None:
+                    stream.close()  # flushes: on a full disk it fails again, and the file goes anyway
+            except OSError:
+                pass
+            finally:
+                tmp.unlink(missing_ok=True)
         self._temps.clear()
 
     @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pyoxigraph
 import pytest
 import rdflib
 
+from kg.export import OutputError
 from kg.pipeline import build
 from kg.serialize import GraphFilesWriter, GraphText, graph_text, ntriples_lines, to_nquads, to_trig
 from kg.store import open_store
@@ -95,6 +97,35 @@ def test_writer_removes_its_temporary_files_when_not_committed(tmp_path: Path) -
         writer.add(graph_text(['<http://e/s> <http://e/p> "o" .'], "http://e/g"))
         raise RuntimeError("stop")
     assert list(tmp_path.iterdir()) == []
+
+
+class _FullDisk:
+    """A stream on a full disk: every write and the flush in close fail with ENOSPC."""
+
+    def __init__(self, stream) -> None:  # noqa: ANN001
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def close(self) -> None:
+        self.stream.close()  # the real file is closed, as io closes it when its flush fails
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_is_one_clear_error_and_leaves_the_old_files(tmp_path: Path) -> None:
+    (tmp_path / "graph.nq").write_bytes(b"old\n")
+    with pytest.raises(OutputError, match="No space left on device.*free space"):
+        with GraphFilesWriter(tmp_path) as writer:
+            writer.add(graph_text(['<http://e/s> <http://e/p> "o" .'], "http://e/g"))
+            streams = writer._blocks.streams
+            streams["turtle"] = _FullDisk(streams["turtle"])
+            writer.add(graph_text(['<http://e/s> <http://e/p> "p" .'], "http://e/h"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nq"]  # no temporary file is left
+    assert (tmp_path / "graph.nq").read_bytes() == b"old\n"
 
 
 def test_dataset_functions_agree_with_the_build(out: Path) -> None:
