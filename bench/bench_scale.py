@@ -273,7 +273,7 @@ def bench_size(
     }  # fmt: skip
     result["disk_mb"] = {p.name: round(_size(p) / 2**20) for p in sorted(out.iterdir())}
     if rebuilds:
-        result |= _rebuilds(corpus, out, jobs, formats, skip, seconds)
+        result |= _rebuilds(size, corpus, out, jobs, formats, skip, seconds)
     print(f"[{size}] queries ...", file=sys.stderr, flush=True)
     result["queries"] = run_child("--child-queries", str(out), str(repeat))[0]
     print(f"[{size}] centrality ...", file=sys.stderr, flush=True)
@@ -288,11 +288,10 @@ def bench_size(
     return result
 
 
-def _rebuilds(corpus: Path, out: Path, jobs: int, formats: str, skip: str, seconds: float) -> dict:
+def _rebuilds(size: int, corpus: Path, out: Path, jobs: int, formats: str, skip: str, seconds: float) -> dict:
     """Rebuilds with nothing changed, after one sentence was added, after one task was added
     (the corpus is edited)."""
     result: dict = {}
-    size = len(list(corpus.glob("*.txt")))
     print(f"[{size}] rebuild, nothing changed ...", file=sys.stderr, flush=True)
     same, seconds_same, _, _ = run_child("--child-build", str(corpus), str(out), str(jobs), formats, skip)
     result["rebuild_unchanged"] = same | {"wall_seconds": round(seconds_same, 1)}
@@ -321,10 +320,6 @@ def _stages(run: dict) -> str:
     return ", ".join(f"{name} {seconds:g}" for name, seconds in run["stages"].items())
 
 
-def _rebuild_cell(run: dict | None, cell) -> str:  # noqa: ANN001 - cell: dict -> str
-    return "not run" if run is None else cell(run)
-
-
 def table(results: list[dict]) -> str:
     """The figures as a Markdown table, one column per size (rebuilds: "not run" when skipped)."""
     sizes = [r["size"] for r in results]
@@ -339,7 +334,7 @@ def table(results: list[dict]) -> str:
     rows += [(f"  stage: {s}, s", [f"{r['build']['stages'].get(s, '')}" for r in results]) for s in stages]
 
     def rebuilt(key: str, cell) -> list[str]:  # noqa: ANN001 - cell: dict -> str
-        return [_rebuild_cell(r.get(key), cell) for r in results]
+        return ["not run" if key not in r else cell(r[key]) for r in results]
 
     rows += [
         ("rebuild, unchanged, s", rebuilt("rebuild_unchanged", lambda x: f"{x['wall_seconds']}")),

@@ -23,7 +23,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -292,13 +292,10 @@ class GraphFilesWriter:
         """Close and remove the temporary files not yet renamed."""
         for fmt, tmp in self._temps.items():
             stream = self._blocks.streams.pop(fmt, None)
-            try:
+            with suppress(OSError):  # close flushes: on a full disk it fails again; the file goes anyway
                 if stream is not None:
-                    stream.close()  # flushes: on a full disk it fails again, and the file goes anyway
-            except OSError:
-                pass
-            finally:
-                tmp.unlink(missing_ok=True)
+                    stream.close()
+            tmp.unlink(missing_ok=True)
         self._temps.clear()
 
     @contextmanager
